@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {ICarbonLedger} from "./ICarbonLedger.sol";
+import {UtcYear} from "./libraries/UtcYear.sol";
+
+/**
+ * @title CarbonLedger
+ * @notice One ERC-1155 ledger of RECs (Wh), carbon offsets (g CO2e) and audited emissions (g CO2e).
+ * @dev See {ICarbonLedger}. Every balance change passes through {_update}, which enforces pause, emissions
+ * non-transferability and limited mode. Revocation alone bypasses the pause, so fraud can be removed during one.
+ */
+contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules, Pausable, EIP712 {
+    using Strings for uint256;
+
+    bytes32 public constant REC_ISSUER_ROLE = keccak256("REC_ISSUER_ROLE");
+    bytes32 public constant OFFSET_ISSUER_ROLE = keccak256("OFFSET_ISSUER_ROLE");
+    bytes32 public constant EMISSIONS_AUDITOR_ROLE = keccak256("EMISSIONS_AUDITOR_ROLE");
+    bytes32 public constant REVOKER_ROLE = keccak256("REVOKER_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+
+    /// @notice EIP-712 type of what emissions auditors sign.
+    bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
+        "Attestation(uint8 tokenType,address issuee,uint256 amount,uint40 fromDate,uint40 thruDate,"
+        "bytes32 evidenceHash,bytes32 metadataHash,uint256 deadline)"
+    );
+
+    /// @dev Per id, written once at issuance; `retired` grows with each retirement (same slot: cheap updates).
+    struct Supply {
+        uint128 issued;
+        uint128 retired;
+    }
+
+    /// @dev Per account and year; emissions and retired offsets share a slot because net position reads both.
+    struct YearSlot {
+        uint128 emissions;
+        uint128 offsetsRetired;
+    }
+
+    bool private _limitedMode;
+    uint8 private _attestationThreshold;
+
+    mapping(uint256 id => TokenRecord) private _records;
+    mapping(uint256 id => Supply) private _supply;
+    mapping(uint256 id => uint256) private _revoked;
+    mapping(address holder => mapping(uint256 id => uint256)) private _retiredBy;
+    mapping(address account => mapping(uint16 year => YearSlot)) private _years;
+    mapping(address account => mapping(uint16 year => uint256)) private _recsRetired;
+    mapping(address account => bool) private _participants;
+
+    /**
+     * @param initialAdmin Receives the admin role (hand it to the timelock with the two-step transfer).
+     * @param adminTransferDelay Seconds a started admin transfer waits before it can be accepted.
+     */
+    constructor(address initialAdmin, uint48 adminTransferDelay)
+        ERC1155("")
+        AccessControlDefaultAdminRules(adminTransferDelay, initialAdmin)
+        EIP712("CarbonLedger", "1")
+    {
+        _setAttestationThreshold(1);
+    }
+
+    // ================================================================== issuance
+
+    /// @inheritdoc ICarbonLedger
+    function issue(IssueRequest calldata request) external returns (uint256 id) {
+        _checkRole(_issuerRole(request.tokenType), msg.sender);
+        return _issue(request, msg.sender);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function issueBatch(IssueRequest[] calldata requests) external returns (uint256[] memory ids) {
+        uint256 n = requests.length;
+        if (n == 0) revert LedgerEmptyBatch();
+        ids = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            _checkRole(_issuerRole(requests[i].tokenType), msg.sender);
+            ids[i] = _issue(requests[i], msg.sender);
+        }
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function issueAttested(Attestation calldata attestation) external returns (uint256 id) {
+        return _issueAttested(attestation);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function issueAttestedBatch(Attestation[] calldata attestations) external returns (uint256[] memory ids) {
+        uint256 n = attestations.length;
+        if (n == 0) revert LedgerEmptyBatch();
+        ids = new uint256[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            ids[i] = _issueAttested(attestations[i]);
+        }
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function attestationDigest(IssueRequest calldata request, uint256 deadline) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    ATTESTATION_TYPEHASH,
+                    request.tokenType,
+                    request.issuee,
+                    request.amount,
+                    request.fromDate,
+                    request.thruDate,
+                    request.evidenceHash,
+                    keccak256(bytes(request.metadata)),
+                    deadline
+                )
+            )
+        );
+    }
+
+    function _issueAttested(Attestation calldata attestation) private returns (uint256 id) {
+        IssueRequest calldata request = attestation.request;
+        if (request.tokenType != uint8(TokenType.AuditedEmissions)) revert LedgerInvalidTokenType(request.tokenType);
+        if (block.timestamp > attestation.deadline) {
+            revert LedgerAttestationExpired(attestation.deadline, block.timestamp);
+        }
+        address[] memory signers = _recoverAuditors(attestationDigest(request, attestation.deadline), attestation.signatures);
+        id = _issue(request, signers[0]);
+        emit Attested(id, msg.sender, signers);
+    }
+
+    /// @dev Recovers the signers, which must be at least the threshold, distinct, ascending and current auditors.
+    function _recoverAuditors(bytes32 digest, bytes[] calldata signatures) private view returns (address[] memory signers) {
+        uint256 n = signatures.length;
+        if (n < _attestationThreshold) revert LedgerAttestationInsufficientSignatures(n, _attestationThreshold);
+        signers = new address[](n);
+        address previous = address(0);
+        for (uint256 i = 0; i < n; ++i) {
+            address signer = ECDSA.recover(digest, signatures[i]);
+            if (signer <= previous) revert LedgerAttestationSignersNotAscending(previous, signer);
+            if (!hasRole(EMISSIONS_AUDITOR_ROLE, signer)) revert LedgerAttestationSignerNotAuditor(signer);
+            signers[i] = signer;
+            previous = signer;
+        }
+    }
+
+    /**
+     * @dev The one issuance path. Validates, writes the record and totals, then mints (the only interaction:
+     * the ERC-1155 acceptance check on a contract issuee).
+     */
+    function _issue(IssueRequest calldata request, address issuer) private returns (uint256 id) {
+        TokenType tokenType = TokenType(request.tokenType); // range checked by _issuerRole or _issueAttested
+        address issuee = request.issuee;
+        uint256 amount = request.amount;
+        if (issuee == address(0)) revert LedgerZeroAddress();
+        _checkAmount(amount);
+        _checkPeriod(request.fromDate, request.thruDate);
+        if (request.evidenceHash == bytes32(0)) revert LedgerZeroEvidence();
+        id = uint256(request.evidenceHash);
+        TokenRecord storage record = _records[id];
+        if (record.tokenType != TokenType.None) revert LedgerEvidenceUsed(request.evidenceHash);
+        if (tokenType != TokenType.AuditedEmissions && _limitedMode) _requireParticipant(issuee);
+
+        record.issuer = issuer;
+        record.fromDate = request.fromDate;
+        record.thruDate = request.thruDate;
+        record.tokenType = tokenType;
+        record.issuee = issuee;
+        record.createdAt = uint40(block.timestamp);
+        if (bytes(request.metadata).length != 0) record.metadata = request.metadata;
+        _supply[id].issued = uint128(amount); // amount < 2^128 checked above
+        if (tokenType == TokenType.AuditedEmissions) {
+            _years[issuee][UtcYear.attributedYear(request.fromDate, request.thruDate)].emissions += uint128(amount);
+        }
+
+        emit Issued(id, issuer, issuee, tokenType, amount, request.fromDate, request.thruDate);
+        _mint(issuee, id, amount, "");
+    }
+
+    /// @dev The role that may issue `tokenType`; reverts for a code that is not 1, 2 or 3.
+    function _issuerRole(uint8 tokenType) private pure returns (bytes32) {
+        if (tokenType == uint8(TokenType.RenewableEnergyCertificate)) return REC_ISSUER_ROLE;
+        if (tokenType == uint8(TokenType.CarbonOffset)) return OFFSET_ISSUER_ROLE;
+        if (tokenType == uint8(TokenType.AuditedEmissions)) return EMISSIONS_AUDITOR_ROLE;
+        revert LedgerInvalidTokenType(tokenType);
+    }
+
+    // ================================================================== retirement and revocation
+
+    /// @inheritdoc ICarbonLedger
+    function retire(address holder, uint256 id, uint256 amount, Retirement calldata retirement) external {
+        if (holder != msg.sender && !isApprovedForAll(holder, msg.sender)) {
+            revert ERC1155MissingApprovalForAll(msg.sender, holder);
+        }
+        address beneficiary = retirement.beneficiary;
+        if (beneficiary == address(0)) revert LedgerZeroAddress();
+        _checkPeriod(retirement.fromDate, retirement.thruDate);
+        TokenType tokenType = _records[id].tokenType;
+        if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
+        if (tokenType == TokenType.AuditedEmissions) revert LedgerNotRetirable(id, tokenType);
+        _checkAvailable(holder, id, amount);
+
+        uint16 year = UtcYear.attributedYear(retirement.fromDate, retirement.thruDate);
+        // amount <= balance <= issued < 2^128: the narrowing casts below cannot truncate.
+        _supply[id].retired += uint128(amount);
+        _retiredBy[holder][id] += amount;
+        if (tokenType == TokenType.CarbonOffset) {
+            _years[beneficiary][year].offsetsRetired += uint128(amount);
+        } else {
+            _recsRetired[beneficiary][year] += amount;
+        }
+
+        emit Retired(
+            holder,
+            id,
+            beneficiary,
+            msg.sender,
+            amount,
+            retirement.beneficiaryNameCommitment,
+            retirement.fromDate,
+            retirement.thruDate,
+            year,
+            retirement.reason
+        );
+        _burn(holder, id, amount);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function revoke(address holder, uint256 id, uint256 amount, string calldata reason)
+        external
+        onlyRole(REVOKER_ROLE)
+    {
+        TokenRecord storage record = _records[id];
+        TokenType tokenType = record.tokenType;
+        if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
+        _checkAvailable(holder, id, amount);
+
+        _revoked[id] += amount;
+        if (tokenType == TokenType.AuditedEmissions) {
+            // The holder of emissions is always their emitter, whose year totals counted them at issuance.
+            _years[holder][UtcYear.attributedYear(record.fromDate, record.thruDate)].emissions -= uint128(amount);
+        }
+
+        emit Revoked(holder, id, msg.sender, amount, reason);
+        // Straight to the base ledger: revocation must work while paused and moves nothing between holders.
+        (uint256[] memory ids, uint256[] memory values) = _singletons(id, amount);
+        ERC1155._update(holder, address(0), ids, values);
+    }
+
+    // ================================================================== administration
+
+    /// @inheritdoc ICarbonLedger
+    function setParticipant(address account, bool registered) external onlyRole(REGISTRAR_ROLE) {
+        if (account == address(0)) revert LedgerZeroAddress();
+        _participants[account] = registered;
+        emit ParticipantSet(account, registered);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function setLimitedMode(bool limited) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        emit LimitedModeSet(_limitedMode, limited);
+        _limitedMode = limited;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function setAttestationThreshold(uint8 threshold) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setAttestationThreshold(threshold);
+    }
+
+    function _setAttestationThreshold(uint8 threshold) private {
+        if (threshold == 0) revert LedgerInvalidThreshold(threshold);
+        emit AttestationThresholdSet(_attestationThreshold, threshold);
+        _attestationThreshold = threshold;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ================================================================== reads
+
+    /// @inheritdoc ICarbonLedger
+    function recordOf(uint256 id) external view returns (TokenRecord memory) {
+        return _existingRecord(id);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function exists(uint256 id) external view returns (bool) {
+        return _records[id].tokenType != TokenType.None;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function evidenceUsed(bytes32[] calldata evidenceHashes) external view returns (bool[] memory used) {
+        used = new bool[](evidenceHashes.length);
+        for (uint256 i = 0; i < evidenceHashes.length; ++i) {
+            used[i] = _records[uint256(evidenceHashes[i])].tokenType != TokenType.None;
+        }
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function issuedOf(uint256 id) external view returns (uint256) {
+        return _supply[id].issued;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function retiredOf(uint256 id) external view returns (uint256) {
+        return _supply[id].retired;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function revokedOf(uint256 id) external view returns (uint256) {
+        return _revoked[id];
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function availableOf(uint256 id) external view returns (uint256) {
+        Supply memory supply = _supply[id];
+        return supply.issued - supply.retired - _revoked[id];
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function retiredBy(address holder, uint256 id) external view returns (uint256) {
+        return _retiredBy[holder][id];
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function yearTotals(address account, uint16 year) external view returns (YearTotals memory totals) {
+        YearSlot memory slot = _years[account][year];
+        totals.emissions = slot.emissions;
+        totals.offsetsRetired = slot.offsetsRetired;
+        totals.recsRetired = _recsRetired[account][year];
+        totals.netPosition = _net(slot);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function netPosition(address account, uint16 year) external view returns (int256) {
+        return _net(_years[account][year]);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function isParticipant(address account) external view returns (bool) {
+        return _participants[account];
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function limitedMode() external view returns (bool) {
+        return _limitedMode;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function attestationThreshold() external view returns (uint8) {
+        return _attestationThreshold;
+    }
+
+    /**
+     * @notice ERC-1155 metadata of `id`: its metadata when that is a URI, otherwise a `data:` URI of a JSON
+     * document built from the on-chain record (with the issuance's JSON metadata under `properties.metadata`).
+     */
+    function uri(uint256 id) public view override returns (string memory) {
+        TokenRecord memory record = _existingRecord(id);
+        bytes memory metadata = bytes(record.metadata);
+        if (metadata.length != 0 && metadata[0] != "{") return record.metadata;
+        string memory json = string.concat(
+            '{"name":"',
+            _typeName(record.tokenType),
+            '","description":"Carbon ledger token; its id is the keccak256 evidence hash of its issuance.",',
+            '"decimals":0,"properties":',
+            _recordJson(id, record),
+            "}"
+        );
+        return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
+    }
+
+    function _recordJson(uint256 id, TokenRecord memory record) private pure returns (string memory) {
+        string memory head = string.concat(
+            '{"tokenType":',
+            uint256(record.tokenType).toString(),
+            ',"unit":"',
+            record.tokenType == TokenType.RenewableEnergyCertificate ? "Wh" : "g CO2e",
+            '","issuer":"',
+            Strings.toHexString(record.issuer),
+            '","issuee":"',
+            Strings.toHexString(record.issuee),
+            '","evidenceHash":"',
+            Strings.toHexString(id, 32)
+        );
+        return string.concat(
+            head,
+            '","fromDate":',
+            uint256(record.fromDate).toString(),
+            ',"thruDate":',
+            uint256(record.thruDate).toString(),
+            ',"createdAt":',
+            uint256(record.createdAt).toString(),
+            ',"metadata":',
+            bytes(record.metadata).length == 0 ? "null" : record.metadata,
+            "}"
+        );
+    }
+
+    function _typeName(TokenType tokenType) private pure returns (string memory) {
+        if (tokenType == TokenType.RenewableEnergyCertificate) return "Renewable Energy Certificate";
+        if (tokenType == TokenType.CarbonOffset) return "Carbon Offset";
+        return "Audited Emissions";
+    }
+
+    /// @inheritdoc ERC1155
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(ERC1155, AccessControlDefaultAdminRules)
+        returns (bool)
+    {
+        return super.supportsInterface(interfaceId);
+    }
+
+    // ================================================================== the balance choke point
+
+    /**
+     * @dev Every mint, transfer and burn except revocation: pause, emissions stay put, limited mode.
+     */
+    function _update(address from, address to, uint256[] memory ids, uint256[] memory values)
+        internal
+        override
+    {
+        _requireNotPaused();
+        if (from != address(0) && to != address(0)) {
+            for (uint256 i = 0; i < ids.length; ++i) {
+                if (_records[ids[i]].tokenType == TokenType.AuditedEmissions) {
+                    revert LedgerEmissionsNonTransferable(ids[i]);
+                }
+            }
+            if (_limitedMode) {
+                _requireParticipant(from);
+                _requireParticipant(to);
+            }
+        }
+        super._update(from, to, ids, values);
+    }
+
+    // ================================================================== checks and helpers
+
+    function _existingRecord(uint256 id) private view returns (TokenRecord memory record) {
+        record = _records[id];
+        if (record.tokenType == TokenType.None) revert LedgerUnknownToken(id);
+    }
+
+    function _checkAmount(uint256 amount) private pure {
+        if (amount == 0) revert LedgerZeroAmount();
+        if (amount > type(uint128).max) revert LedgerAmountTooLarge(amount);
+    }
+
+    function _checkPeriod(uint40 fromDate, uint40 thruDate) private pure {
+        if (fromDate > thruDate) revert LedgerInvalidPeriod(fromDate, thruDate);
+    }
+
+    function _checkAvailable(address holder, uint256 id, uint256 amount) private view {
+        if (amount == 0) revert LedgerZeroAmount();
+        uint256 available = balanceOf(holder, id);
+        if (available < amount) revert LedgerInsufficientAvailable(holder, id, available, amount);
+    }
+
+    function _requireParticipant(address account) private view {
+        if (!_participants[account]) revert LedgerUnregisteredParticipant(account);
+    }
+
+    function _net(YearSlot memory slot) private pure returns (int256) {
+        return int256(uint256(slot.emissions)) - int256(uint256(slot.offsetsRetired));
+    }
+
+    function _singletons(uint256 id, uint256 amount)
+        private
+        pure
+        returns (uint256[] memory ids, uint256[] memory values)
+    {
+        ids = new uint256[](1);
+        values = new uint256[](1);
+        ids[0] = id;
+        values[0] = amount;
+    }
+}
