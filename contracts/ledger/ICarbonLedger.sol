@@ -29,7 +29,7 @@ interface ICarbonLedger {
      * @notice What an issuer asks the ledger to issue.
      * @param tokenType 1 REC (Wh), 2 offset (g CO2e), 3 audited emissions (g CO2e).
      * @param issuee The emitter (emissions) or first holder (RECs, offsets); receives the tokens.
-     * @param amount Quantity in the type's base unit; at most 2^128 - 1.
+     * @param amount Quantity in the type's base unit; at most 2^80 - 1 (about 1.2e18 t CO2e or 1.2e12 TWh).
      * @param fromDate Start of the period the issuance covers (unix seconds, UTC).
      * @param thruDate End of that period, `fromDate <= thruDate`.
      * @param evidenceHash Hash of the evidence; becomes the token id; never reusable.
@@ -137,7 +137,7 @@ interface ICarbonLedger {
 
     /// @notice An amount of zero was given.
     error LedgerZeroAmount();
-    /// @notice An amount exceeds 2^128 - 1.
+    /// @notice An issuance amount exceeds 2^80 - 1 (about 1.2e18 t CO2e, or 1.2e12 TWh).
     error LedgerAmountTooLarge(uint256 amount);
     /// @notice The zero address was given where an account is needed.
     error LedgerZeroAddress();
