@@ -11,6 +11,10 @@ export interface DeployedContract {
   address: string;
   /** Block of the deployment transaction (where log queries start). */
   block: number;
+  /** Hash of the deployment transaction. */
+  transaction?: string;
+  /** Constructor arguments as JSON values (integers as decimal strings), for explorer verification. */
+  args?: unknown[];
 }
 
 export interface DeploymentRecord {
@@ -21,6 +25,10 @@ export interface DeploymentRecord {
   parameters: Record<string, unknown>;
   /** Deployment steps already done, for resuming after an interruption. */
   steps?: string[];
+  /** Deployment transactions sent but not yet recorded as done (contract name -> tx hash), for resuming. */
+  pending?: Partial<Record<ContractName, string>>;
+  /** When the deployment finished (ISO 8601), once every step is done. */
+  completedAt?: string;
 }
 
 export type ContractName = "CarbonLedger" | "VotingToken" | "ClimateGovernor" | "Timelock" | "ClaimsRegistry";

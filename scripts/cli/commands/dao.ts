@@ -1,0 +1,285 @@
+/** DAO member commands: delegate, proposals, proposal, propose (issue, verdict, revoke, role, setting), vote, queue, execute. */
+import type { Command } from "commander";
+import { formatUnits, parseUnits } from "ethers";
+import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../../typechain-types";
+import type { Parsed } from "../../lib/units";
+import {
+  parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseRole, parseSwitch, parseText, parseTokenId, parseTokenType,
+} from "../lib/args";
+import { action, opt, optional, withCommon } from "../lib/command";
+import type { Context } from "../lib/context";
+import { connect, sendTx, suiteContract } from "../lib/context";
+import { UsageError, need } from "../lib/errors";
+import type { ProposalActions, ProposalView, SettingName, SupportName } from "../lib/dao";
+import {
+  CRITERIA_VOTE, SETTINGS, SUPPORT, claimVerdictActions, criteriaParams, descriptionHash, issueForProjectActions,
+  listProposals, revocationActions, roleChangeActions, settingActions,
+} from "../lib/dao";
+import { humanAmount, roleId } from "../lib/ledger";
+import { emit, table } from "../lib/output";
+import { ledgerOf, requireToken } from "../lib/suite";
+
+const governorOf = (ctx: Context) => suiteContract<ClimateGovernor>(ctx, "ClimateGovernor");
+const governorBlock = (ctx: Context): number => ctx.record?.contracts.ClimateGovernor?.block ?? 0;
+
+/** A proposal id: the governor's uint256, in decimal or 0x hex. */
+export function parseProposalId(text: string, what = "--proposal"): Parsed<bigint> {
+  const t = text.trim();
+  if (/^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$/.test(t) && BigInt(t) > 0n && BigInt(t) < 2n ** 256n) return { ok: true, value: BigInt(t) };
+  return { ok: false, error: `${what} "${text}": expected a proposal id (decimal, as \`dao proposals\` lists it)` };
+}
+
+/** for, against or abstain. */
+export function parseSupport(text: string, what = "--support"): Parsed<SupportName> {
+  const t = text.trim().toLowerCase();
+  return t in SUPPORT ? { ok: true, value: t as SupportName } : { ok: false, error: `${what} "${text}": expected for, against or abstain` };
+}
+
+/** A comma-separated list of for/against/abstain, one per criterion. */
+export function parseCriteriaVotes(text: string, what = "--criteria-votes"): Parsed<SupportName[]> {
+  const votes: SupportName[] = [];
+  for (const part of text.split(",")) {
+    const p = parseSupport(part, what);
+    if (!p.ok) return { ok: false, error: `${what} "${text}": expected for, against or abstain per criterion, comma-separated` };
+    votes.push(p.value);
+  }
+  return { ok: true, value: votes };
+}
+
+/** A comma-separated list of criterion names. */
+export function parseCriteria(text: string | undefined, what = "--criteria"): Parsed<string[]> {
+  if (text === undefined) return { ok: true, value: [] };
+  const names = text.split(",").map((s) => s.trim());
+  if (names.some((n) => n === "") || names.length > 16) return { ok: false, error: `${what} "${text}": expected 1 to 16 comma-separated criterion names` };
+  return { ok: true, value: names };
+}
+
+async function findProposal(ctx: Context, governor: ClimateGovernor, id: bigint): Promise<ProposalView> {
+  const found = (await listProposals(governor, governorBlock(ctx))).find((p) => p.id === id.toString());
+  if (found === undefined) throw new UsageError(`--proposal ${id}: no such proposal on this governor`);
+  return found;
+}
+
+const showProposal = (p: ProposalView): string[] => [
+  `proposal ${p.id}: ${p.title}`,
+  `  state ${p.state}; by ${p.proposer}; voting ${new Date(p.voteStart * 1000).toISOString()} .. ${new Date(p.voteEnd * 1000).toISOString()}`,
+  `  quorum ${formatUnits(p.quorumVotes, 18)} of ${formatUnits(p.quorum, 18)} votes`,
+  ...table(["criterion", "for", "against", "abstain"], p.tallies.map((t) => [
+    t.criterion ?? "(plain vote)", formatUnits(t.for, 18), formatUnits(t.against, 18), formatUnits(t.abstain, 18),
+  ])),
+];
+
+/** Common options of every `dao propose` command. */
+const proposeOptions = (cmd: Command): Command =>
+  withCommon(cmd)
+    .requiredOption("--title <text>", "proposal title (first line of the description)")
+    .option("--description <text>", "more description after the title")
+    .option("--criteria <list>", "quality criteria voted separately, comma-separated (e.g. additionality,permanence)");
+
+/** Sends a proposal after checking the proposer's votes; prints its id. */
+async function propose(ctx: Context, opts: Record<string, unknown>, actions: ProposalActions, summary: string): Promise<void> {
+  const criteria = need(parseCriteria(optional(opts, "criteria")));
+  const title = need(parseText(opt(opts, "title"), "--title", 200));
+  const more = optional(opts, "description");
+  const description = more === undefined ? title : `${title}\n\n${more}`;
+  const governor = await governorOf(ctx);
+  const now = await governor.clock();
+  const [votes, threshold] = await Promise.all([governor.getVotes(ctx.from, now - 1n), governor.proposalThreshold()]);
+  if (votes < threshold) {
+    throw new UsageError(`--from ${ctx.from}: has ${formatUnits(votes, 18)} votes, proposing needs ${formatUnits(threshold, 18)} (delegate first: dao delegate)`);
+  }
+  const { targets, values, calldatas } = actions;
+  const plan = criteria.length === 0
+    ? { contract: governor, method: "propose", args: [targets, values, calldatas, description], summary }
+    : { contract: governor, method: "proposeWithCriteria", args: [targets, values, calldatas, description, criteria], summary };
+  const tx = await sendTx(ctx, plan);
+  const id = await governor.hashProposal(targets, values, calldatas, descriptionHash(description));
+  emit(ctx.options.json === true, { proposal: id.toString(), title, criteria, transaction: tx.hash, block: tx.block },
+    () => [`proposed ${id} (${summary}) (tx ${tx.hash})`]);
+}
+
+export function registerDao(program: Command): void {
+  const dao = program.command("dao").description("DAO member: delegate, proposals, propose, vote, queue, execute");
+
+  withCommon(dao.command("delegate").description("delegate your voting power (to yourself to vote directly)"))
+    .option("--to <address>", "delegate (default: yourself)")
+    .action(action(async (opts, g) => {
+      const to = optional(opts, "to");
+      const delegatee = to === undefined ? undefined : need(parseAddress(to, "--to"));
+      const ctx = await connect(g);
+      const token = await suiteContract<VotingToken>(ctx, "VotingToken");
+      const target = delegatee ?? ctx.from;
+      const tx = await sendTx(ctx, { contract: token, method: "delegate", args: [target], summary: `delegate votes to ${target}` });
+      const balance = await token.balanceOf(ctx.from);
+      emit(g.json === true, { delegate: target, balance, transaction: tx.hash }, () => [`delegated ${formatUnits(balance, 18)} votes to ${target} (tx ${tx.hash})`]);
+    }));
+
+  withCommon(dao.command("proposals").description("list proposals with state and tallies"))
+    .action(action(async (_opts, g) => {
+      const ctx = await connect(g);
+      const proposals = await listProposals(await governorOf(ctx), governorBlock(ctx));
+      emit(g.json === true, { proposals }, () => table(["id", "state", "title", "for", "against", "abstain"], proposals.map((p) => {
+        const sum = (k: "for" | "against" | "abstain") => formatUnits(p.tallies.reduce((s, t) => s + t[k], 0n), 18);
+        return [`${p.id.slice(0, 8)}…${p.id.slice(-6)}`, p.state, p.title, sum("for"), sum("against"), sum("abstain")];
+      })));
+    }));
+
+  withCommon(dao.command("proposal").description("show one proposal"))
+    .requiredOption("--proposal <id>", "proposal id")
+    .action(action(async (opts, g) => {
+      const id = need(parseProposalId(opt(opts, "proposal")));
+      const ctx = await connect(g);
+      const p = await findProposal(ctx, await governorOf(ctx), id);
+      emit(g.json === true, p, () => showProposal(p));
+    }));
+
+  const proposeCmd = dao.command("propose").description("propose a governed act: issue, verdict, revoke, role, setting");
+
+  proposeOptions(proposeCmd.command("issue").description("the timelock issues offsets or RECs for a project"))
+    .requiredOption("--type <type>", "offset or rec")
+    .requiredOption("--to <address>", "project account receiving the tokens")
+    .requiredOption("--amount <amount>", "12.5t (offsets) or 4.2MWh (RECs)")
+    .requiredOption("--from-date <YYYY-MM-DD>", "first day of the period")
+    .requiredOption("--thru-date <YYYY-MM-DD>", "last day of the period")
+    .requiredOption("--evidence-hash <hash>", "evidence hash; becomes the token id")
+    .option("--metadata <json|uri>", "metadata of the issuance")
+    .action(action(async (opts, g) => {
+      const tokenType = need(parseTokenType(opt(opts, "type")));
+      if (tokenType === 3) throw new UsageError(`--type "${opt(opts, "type")}": the DAO issues offset or rec; emissions come from auditors`);
+      const issuee = need(parseAddress(opt(opts, "to"), "--to"));
+      const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
+      const period = need(parsePeriod(opt(opts, "fromDate"), opt(opts, "thruDate")));
+      const evidenceHash = need(parseBytes32(opt(opts, "evidenceHash"), "--evidence-hash"));
+      need(parseCriteria(optional(opts, "criteria")));
+      const ctx = await connect(g);
+      const ledger = await ledgerOf(ctx);
+      const [used] = await ledger.evidenceUsed([evidenceHash]);
+      if (used === true) throw new UsageError(`--evidence-hash ${evidenceHash}: already backs a token`);
+      const request = { tokenType, issuee, amount, ...period, evidenceHash, metadata: optional(opts, "metadata") ?? "" };
+      await propose(ctx, opts, await issueForProjectActions(ledger, request), `issue ${humanAmount(tokenType, amount)} to ${issuee}`);
+    }));
+
+  proposeOptions(proposeCmd.command("verdict").description("approve or reject a climate claim"))
+    .requiredOption("--claim <id>", "claim id")
+    .requiredOption("--verdict <approve|reject>", "approve or reject")
+    .requiredOption("--reason <text>", "reasons (their hash is recorded)")
+    .action(action(async (opts, g) => {
+      const claimId = BigInt(need(parseInteger(opt(opts, "claim"), "--claim", 1, Number.MAX_SAFE_INTEGER)));
+      const v = opt(opts, "verdict").trim().toLowerCase();
+      if (v !== "approve" && v !== "reject") throw new UsageError(`--verdict "${opt(opts, "verdict")}": expected approve or reject`);
+      const reason = need(parseText(opt(opts, "reason"), "--reason"));
+      const ctx = await connect(g);
+      const claims = await suiteContract<ClaimsRegistry>(ctx, "ClaimsRegistry");
+      if (claimId > (await claims.claimCount())) throw new UsageError(`--claim ${claimId}: no such claim`);
+      await propose(ctx, opts, await claimVerdictActions(claims, claimId, v === "approve", reason), `${v} claim ${claimId}`);
+    }));
+
+  proposeOptions(proposeCmd.command("revoke").description("revoke tokens (fraud, error)"))
+    .requiredOption("--holder <address>", "holder of the tokens")
+    .requiredOption("--id <id>", "token id")
+    .requiredOption("--amount <amount>", "amount to revoke")
+    .requiredOption("--reason <text>", "why")
+    .action(action(async (opts, g) => {
+      const holder = need(parseAddress(opt(opts, "holder"), "--holder"));
+      const id = need(parseTokenId(opt(opts, "id")));
+      const reason = need(parseText(opt(opts, "reason"), "--reason"));
+      const ctx = await connect(g);
+      const ledger = await ledgerOf(ctx);
+      await requireToken(ledger, id);
+      const tokenType = Number((await ledger.recordOf(id)).tokenType);
+      const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
+      await propose(ctx, opts, await revocationActions(ledger, holder, id, amount, reason), `revoke ${humanAmount(tokenType, amount)} from ${holder}`);
+    }));
+
+  proposeOptions(proposeCmd.command("role").description("grant or revoke a ledger role"))
+    .requiredOption("--change <grant|revoke>", "grant or revoke")
+    .requiredOption("--role <role>", "role: admin, rec-issuer, offset-issuer, auditor, revoker, pauser, registrar")
+    .requiredOption("--account <address>", "account")
+    .action(action(async (opts, g) => {
+      const change = opt(opts, "change").trim().toLowerCase();
+      if (change !== "grant" && change !== "revoke") throw new UsageError(`--change "${opt(opts, "change")}": expected grant or revoke`);
+      const role = need(parseRole(opt(opts, "role")));
+      const account = need(parseAddress(opt(opts, "account"), "--account"));
+      const ctx = await connect(g);
+      const ledger = await ledgerOf(ctx);
+      await propose(ctx, opts, await roleChangeActions(ledger, change === "grant", await roleId(ledger, role), account), `${change} ${role} ${account}`);
+    }));
+
+  proposeOptions(proposeCmd.command("setting").description("change a governed setting"))
+    .requiredOption("--name <setting>", `setting: ${Object.keys(SETTINGS).join(", ")}`)
+    .requiredOption("--value <value>", "new value (seconds, percent, whole tokens, on/off, signatures)")
+    .action(action(async (opts, g) => {
+      const name = opt(opts, "name").trim();
+      if (!(name in SETTINGS)) throw new UsageError(`--name "${name}": expected one of ${Object.keys(SETTINGS).join(", ")}`);
+      const setting = name as SettingName;
+      const text = opt(opts, "value");
+      let value: bigint | boolean;
+      if (setting === "limited-mode") value = need(parseSwitch(text, "--value"));
+      else if (setting === "proposal-threshold") {
+        if (!/^\d+(\.\d{1,18})?$/.test(text.trim())) throw new UsageError(`--value "${text}": expected whole voting tokens, e.g. 10`);
+        value = parseUnits(text.trim(), 18);
+      } else if (setting === "quorum-percent") value = BigInt(need(parseInteger(text, "--value", 1, 100)));
+      else if (setting === "attestation-threshold") value = BigInt(need(parseInteger(text, "--value", 1, 255)));
+      else value = BigInt(need(parseInteger(text, "--value", setting === "voting-period" ? 1 : 0, 2 ** 32 - 1)));
+      const ctx = await connect(g);
+      const suite = {
+        ledger: await ledgerOf(ctx) as CarbonLedger,
+        governor: await governorOf(ctx),
+        timelock: await suiteContract<Timelock>(ctx, "Timelock"),
+      };
+      await propose(ctx, opts, await settingActions(suite, setting, value), `set ${setting} to ${text}`);
+    }));
+
+  withCommon(dao.command("vote").description("vote for, against or abstain (per criterion where the proposal has criteria)"))
+    .requiredOption("--proposal <id>", "proposal id")
+    .option("--support <for|against|abstain>", "your vote (on a criteria proposal: the same on every criterion)")
+    .option("--criteria-votes <list>", "one vote per criterion, comma-separated, e.g. for,for,against")
+    .option("--reason <text>", "reason, recorded in the vote event", "")
+    .action(action(async (opts, g) => {
+      const id = need(parseProposalId(opt(opts, "proposal")));
+      const supportText = optional(opts, "support");
+      const perCriterionText = optional(opts, "criteriaVotes");
+      if (supportText === undefined && perCriterionText === undefined) throw new UsageError("--support: required (or --criteria-votes)");
+      const support = supportText === undefined ? undefined : need(parseSupport(supportText));
+      const perCriterion = perCriterionText === undefined ? undefined : need(parseCriteriaVotes(perCriterionText));
+      const reason = optional(opts, "reason") ?? "";
+      const ctx = await connect(g);
+      const governor = await governorOf(ctx);
+      const p = await findProposal(ctx, governor, id);
+      if (p.state !== "Active") throw new UsageError(`--proposal ${id}: is ${p.state}, votes are taken while Active (${new Date(p.voteStart * 1000).toISOString()} .. ${new Date(p.voteEnd * 1000).toISOString()})`);
+      const weight = await governor.getVotes(ctx.from, p.voteStart);
+      if (weight === 0n) throw new UsageError(`--from ${ctx.from}: had no voting power at the proposal's snapshot (delegate before proposals start)`);
+      let args: unknown[];
+      if (p.criteria.length === 0) {
+        if (perCriterion !== undefined) throw new UsageError(`--criteria-votes: proposal ${id} has no criteria; use --support`);
+        args = [id, SUPPORT[support as SupportName], reason, "0x"];
+      } else {
+        const votes = perCriterion ?? p.criteria.map(() => support as SupportName);
+        if (votes.length !== p.criteria.length) {
+          throw new UsageError(`--criteria-votes: proposal ${id} has ${p.criteria.length} criteria (${p.criteria.join(", ")}); give one vote each`);
+        }
+        args = [id, CRITERIA_VOTE, reason, criteriaParams(votes)];
+      }
+      const tx = await sendTx(ctx, { contract: governor, method: "castVoteWithReasonAndParams", args, summary: `vote on proposal ${p.title}` });
+      emit(g.json === true, { proposal: id.toString(), voter: ctx.from, weight, criteria: p.criteria, transaction: tx.hash },
+        () => [`voted on ${id} with ${formatUnits(weight, 18)} votes (tx ${tx.hash})`]);
+    }));
+
+  for (const verb of ["queue", "execute"] as const) {
+    withCommon(dao.command(verb).description(verb === "queue" ? "queue a succeeded proposal in the timelock" : "execute a queued proposal once its delay passed"))
+      .requiredOption("--proposal <id>", "proposal id")
+      .action(action(async (opts, g) => {
+        const id = need(parseProposalId(opt(opts, "proposal")));
+        const ctx = await connect(g);
+        const governor = await governorOf(ctx);
+        const p = await findProposal(ctx, governor, id);
+        const expected = verb === "queue" ? "Succeeded" : "Queued";
+        if (p.state !== expected) throw new UsageError(`--proposal ${id}: is ${p.state}; ${verb} needs ${expected}`);
+        const { targets, values, calldatas } = p.actions;
+        const tx = await sendTx(ctx, { contract: governor, method: verb, args: [targets, values, calldatas, descriptionHash(p.description)], summary: `${verb} proposal ${p.title}` });
+        const state = await governor.state(id);
+        emit(g.json === true, { proposal: id.toString(), state: ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"][Number(state)], transaction: tx.hash },
+          () => [`${verb === "queue" ? "queued" : "executed"} proposal ${id} (tx ${tx.hash})`]);
+      }));
+  }
+}
