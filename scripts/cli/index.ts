@@ -14,10 +14,10 @@ import { registerDeploy } from "./commands/deploy";
 import { registerDao } from "./commands/dao";
 import { EXIT_USAGE } from "./lib/errors";
 
-export function buildProgram(): Command {
+/** Builds the program; `output` redirects commander's own help and error output (tests). */
+export function buildProgram(output?: { writeOut(s: string): void; writeErr(s: string): void }): Command {
   const program = new Command("cli")
     .description("Carbon ledger, climate DAO and deployment commands. Amounts like 12.5t, 830kg, 4.2MWh; dates YYYY-MM-DD (UTC).")
-    .showHelpAfterError("(add --help for usage)")
     .exitOverride();
   registerAuditor(program);
   registerHolder(program);
@@ -27,6 +27,7 @@ export function buildProgram(): Command {
   // Subcommands inherit exitOverride only when created after it; apply it to all, recursively.
   const all = (cmd: Command): void => {
     cmd.exitOverride();
+    if (output !== undefined) cmd.configureOutput(output);
     cmd.commands.forEach(all);
   };
   all(program);

@@ -11,6 +11,16 @@ import { UsageError, need } from "../lib/errors";
 import { balancesOf, humanAmount, nameCommitment, positionOf, readToken, retirementReceipts } from "../lib/ledger";
 import { emit, table } from "../lib/output";
 import { ledgerBlock, ledgerOf, requireToken } from "../lib/suite";
+import type { ClaimsRegistry } from "../../../typechain-types";
+import { suiteContract } from "../lib/context";
+import { parseInteger } from "../lib/args";
+import { documentHash } from "../lib/ledger";
+import fs from "node:fs";
+
+/** Claim kinds of IClaimsRegistry.ClaimKind. */
+export const CLAIM_KINDS = { "net-zero": 1, "emissions-at-most": 2, reduction: 3 } as const;
+const KIND_NAMES = ["none", "net-zero", "emissions-at-most", "reduction"];
+const VERDICTS = ["pending", "approved", "rejected"];
 
 /** Decodes a `data:application/json;base64,` URI; other URIs are returned as they are. */
 function decodeUri(uri: string): unknown {
@@ -164,6 +174,73 @@ export function registerHolder(program: Command): void {
         `  retired offsets    ${formatAmount(p.offsetsRetired, "mass")}`,
         `  net position       ${formatAmount(p.netPosition, "mass")}`,
         `  retired RECs       ${formatAmount(p.recsRetired, "energy")}`,
+      ]);
+    }));
+
+  const claim = holder.command("claim").description("climate claims: submit one about yourself, show one with its verdict");
+
+  withCommon(claim.command("submit").description("submit a climate claim for a year (registered companies)"))
+    .requiredOption("--year <YYYY>", "reporting year (UTC)")
+    .requiredOption("--kind <kind>", "net-zero, emissions-at-most or reduction")
+    .option("--value <value>", "emissions-at-most: ceiling such as 40t; reduction: percent such as 12.5")
+    .option("--base-year <YYYY>", "reduction: the earlier year compared with")
+    .option("--evidence-hash <hash>", "hash of your evidence (0x + 64 hex)")
+    .option("--document <file>", "evidence document to hash instead")
+    .requiredOption("--uri <uri>", "where the claim is published")
+    .action(action(async (opts, g) => {
+      const year = need(parseYear(opt(opts, "year")));
+      const kindText = opt(opts, "kind").trim().toLowerCase();
+      const kind = (CLAIM_KINDS as Record<string, number>)[kindText];
+      if (kind === undefined) throw new UsageError(`--kind "${opt(opts, "kind")}": expected net-zero, emissions-at-most or reduction`);
+      const valueText = optional(opts, "value");
+      let value = 0n;
+      if (kind === 2) {
+        if (valueText === undefined) throw new UsageError("--value: required for emissions-at-most, e.g. 40t");
+        value = need(parseAmountFor(3, valueText, "--value"));
+      } else if (kind === 3) {
+        const m = valueText === undefined ? null : /^(\d{1,3})(?:\.(\d{1,2}))?%?$/.exec(valueText.trim());
+        const bp = m === null ? 0 : Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+        if (bp < 1 || bp > 10_000) throw new UsageError(`--value "${valueText ?? ""}": expected a reduction percent from 0.01 to 100`);
+        value = BigInt(bp);
+      } else if (valueText !== undefined) throw new UsageError("--value: not used with net-zero");
+      const baseText = optional(opts, "baseYear");
+      const baseYear = baseText === undefined ? 0 : need(parseYear(baseText, "--base-year"));
+      if (kind === 3 && (baseText === undefined || baseYear >= year)) throw new UsageError("--base-year: a reduction needs a base year before --year");
+      const doc = optional(opts, "document");
+      const hashText = optional(opts, "evidenceHash");
+      const evidenceHash = doc !== undefined
+        ? documentHash(fs.readFileSync(doc))
+        : need(parseBytes32(hashText ?? "", "--evidence-hash"));
+      const uri = need(parseText(opt(opts, "uri"), "--uri", 500));
+      const ctx = await connect(g);
+      const ledger = await ledgerOf(ctx);
+      if (!(await ledger.isParticipant(ctx.from))) throw new UsageError(`--from ${ctx.from}: not a registered company (ask a registrar: admin register)`);
+      const claims = await suiteContract<ClaimsRegistry>(ctx, "ClaimsRegistry");
+      const request = { year, kind, value, baseYear, evidenceHash, uri };
+      const tx = await sendTx(ctx, { contract: claims, method: "submitClaim", args: [request], summary: `submit a ${kindText} claim for ${year}` });
+      const claimId = tx.returned as bigint;
+      emit(g.json === true, { claim: claimId, account: ctx.from, year, kind: kindText, value, transaction: tx.hash },
+        () => [`submitted claim ${claimId}: ${kindText} for ${year} (tx ${tx.hash})`, "  the DAO decides it: dao propose verdict --claim " + claimId.toString()]);
+    }));
+
+  withCommon(claim.command("show").description("show a claim with its verdict and the ledger's figures"))
+    .requiredOption("--claim <id>", "claim id")
+    .action(action(async (opts, g) => {
+      const claimId = BigInt(need(parseInteger(opt(opts, "claim"), "--claim", 1, Number.MAX_SAFE_INTEGER)));
+      const ctx = await connect(g);
+      const claims = await suiteContract<ClaimsRegistry>(ctx, "ClaimsRegistry");
+      if (claimId > (await claims.claimCount())) throw new UsageError(`--claim ${claimId}: no such claim`);
+      const r = await claims.claimOf(claimId);
+      const view = {
+        claim: claimId, account: r.claim.account, year: Number(r.claim.year), kind: KIND_NAMES[Number(r.claim.kind)], value: r.claim.value,
+        baseYear: Number(r.claim.baseYear), evidenceHash: r.claim.evidenceHash, uri: r.claim.uri,
+        verdict: VERDICTS[Number(r.verdict.verdict)], proposal: r.verdict.proposalId, reasonHash: r.verdict.reasonHash,
+        emissions: r.totals.emissions, offsetsRetired: r.totals.offsetsRetired, recsRetired: r.totals.recsRetired, netPosition: r.totals.netPosition,
+        consistent: r.consistent,
+      };
+      emit(g.json === true, view, () => [
+        `claim ${claimId}: ${view.kind ?? ""} for ${view.year} by ${view.account}; verdict ${view.verdict ?? ""}`,
+        `  ledger: emissions ${formatAmount(view.emissions, "mass")}, retired offsets ${formatAmount(view.offsetsRetired, "mass")}, net ${formatAmount(view.netPosition, "mass")}; consistent with the claim: ${view.consistent ? "yes" : "no"}`,
       ]);
     }));
 }

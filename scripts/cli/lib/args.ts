@@ -29,7 +29,7 @@ export type RoleName = keyof typeof ROLES;
 /** An account address (any checksum-valid or all-lower/upper-case 0x address), checksummed; zero refused. */
 export function parseAddress(text: string, what: string): Parsed<string> {
   const t = text.trim();
-  if (!isAddress(t)) return fail(`${what} "${text}": expected a 0x-prefixed 20-byte address`);
+  if (!t.startsWith("0x") || !isAddress(t)) return fail(`${what} "${text}": expected a 0x-prefixed 20-byte address`);
   const address = getAddress(t);
   if (BigInt(address) === 0n) return fail(`${what} "${text}": the zero address is not an account`);
   return ok(address);

@@ -78,7 +78,8 @@ export function decodeRevertData(data: string, abis: readonly InterfaceAbi[]): s
   }
   try {
     const builtin = new Interface(["error Error(string reason)", "error Panic(uint256 code)"]).parseError(data);
-    if (builtin !== null) return formatErrorDescription(builtin);
+    if (builtin?.name === "Error") return `Error("${String(builtin.args[0])}")`;
+    if (builtin?.name === "Panic") return `Panic(code=0x${(builtin.args[0] as bigint).toString(16)})`;
   } catch {
     // unknown selector
   }
