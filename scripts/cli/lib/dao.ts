@@ -121,7 +121,8 @@ export async function listProposals(governor: ClimateGovernor, fromBlock: number
     views.push({
       id: id.toString(), proposer: a.proposer, title: a.description.split("\n")[0] ?? "", description: a.description,
       state: PROPOSAL_STATES[Number(state)] ?? String(state), voteStart: Number(a.voteStart), voteEnd: Number(a.voteEnd),
-      actions: { targets: [...a.targets], values: [...a.values], calldatas: [...a.calldatas] },
+      // By position: `values` of an ethers Result is its method, not the event argument.
+      actions: { targets: [...(a[2] as string[])], values: [...(a[3] as bigint[])], calldatas: [...(a[5] as string[])] },
       criteria, tallies, quorum, quorumVotes, eta: Number(eta),
     });
   }

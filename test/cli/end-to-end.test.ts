@@ -1,0 +1,269 @@
+import { expect } from "chai";
+import fs from "node:fs";
+import path from "node:path";
+import { id as keccakText, keccak256, toUtf8Bytes } from "ethers";
+import { LocalChain, ROOT, errorLines, run } from "./process";
+
+/** Hardhat's default accounts, as deploy/parameters/localhost.json assigns them. */
+const ACCOUNTS = {
+  deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+  guardian: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  auditor: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+  recIssuer: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+  acme: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+  relayer: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+  member: "0x976EA74026E726554dB657fA54763abd0C3a0aa9",
+  project: "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
+};
+const INDEX = { guardian: "1", auditor: "2", recIssuer: "3", acme: "4", relayer: "5", member: "6", project: "9" };
+const YEAR = ["--from-date", "2025-01-01", "--thru-date", "2025-12-31"];
+
+describe("command line, end to end on a hardhat node @slow", function () {
+  this.timeout(600_000);
+  const chain = new LocalChain();
+  const work = fs.mkdtempSync(path.join(ROOT, "cache", "cli-e2e-"));
+  const certificate = path.join(work, "certificate.pdf");
+  const attestationFile = path.join(work, "attestation.json");
+  const certificateText = "wind farm WF-7 certificate, 4.2 MWh, Q1 2025";
+  const recId = keccak256(toUtf8Bytes(certificateText));
+  const emissionsId = keccakText("ACME utility bills 2025");
+  const offsetId = keccakText("project RF-12 verification 2025");
+
+  before(async function () {
+    fs.writeFileSync(certificate, certificateText);
+    await chain.start();
+  });
+  after(function () {
+    chain.cleanup();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  describe("deployer", function () {
+    let firstContracts: Record<string, string> = {};
+
+    it("deploy stops when interrupted (DEPLOY_STOP_AFTER) with the finished steps recorded", async function () {
+      const r = await run("npm", ["run", "-s", "deploy", "--", "--network", "localhost", "--json"], { ...chain.env, DEPLOY_STOP_AFTER: "5" });
+      expect(r.code, errorLines(r).join("\n")).to.equal(0);
+      const out = JSON.parse(r.stdout) as { complete: boolean; steps: string[]; contracts: Record<string, string> };
+      expect(out.complete).to.equal(false);
+      expect(out.steps).to.have.length(5);
+      firstContracts = out.contracts;
+      expect(Object.keys(firstContracts)).to.have.length(5);
+    });
+
+    it("re-running the README's deploy command resumes without redeploying and leaves the deployer no role", async function () {
+      const nonce = await chain.nonce(ACCOUNTS.deployer);
+      const r = await run("npm", ["run", "-s", "deploy", "--", "--network", "localhost", "--json"], chain.env);
+      expect(r.code, errorLines(r).join("\n")).to.equal(0);
+      const out = JSON.parse(r.stdout) as { complete: boolean; skipped: string[]; contracts: Record<string, string>; deployerRoles: string[] };
+      expect(out.complete).to.equal(true);
+      expect(out.skipped).to.have.length(5);
+      expect(out.contracts).to.deep.equal(firstContracts);
+      expect(out.deployerRoles).to.deep.equal([]);
+      // Only wiring transactions were sent after the resume: none from the deployer creates a contract.
+      const latest = await chain.provider?.getBlockNumber() ?? 0;
+      let sent = 0;
+      for (let b = 0; b <= latest; b++) {
+        const block = await chain.provider?.getBlock(b, true);
+        for (const tx of block?.prefetchedTransactions ?? []) {
+          if (tx.from !== ACCOUNTS.deployer || tx.nonce < nonce) continue;
+          sent++;
+          expect(tx.to, `deployer transaction ${tx.nonce}`).to.not.equal(null);
+        }
+      }
+      expect(sent).to.equal((await chain.nonce(ACCOUNTS.deployer)) - nonce).and.to.be.greaterThan(0);
+    });
+
+    it("lists who holds which role: the timelock is admin, the deployer holds nothing", async function () {
+      const out = (await chain.json(["admin", "roles"])) as { roles: Record<string, string[]>; limitedMode: boolean };
+      const holders = Object.values(out.roles).flat();
+      expect(holders).to.not.include(ACCOUNTS.deployer);
+      expect(out.roles["auditor"]).to.deep.equal([ACCOUNTS.auditor]);
+      expect(out.roles["pauser"]).to.deep.equal([ACCOUNTS.guardian]);
+      expect(out.limitedMode).to.equal(true);
+    });
+
+    it("the registrar registers the company and the project for limited mode", async function () {
+      for (const account of [ACCOUNTS.acme, ACCOUNTS.project]) {
+        const out = await chain.json(["admin", "register", "--from", INDEX.guardian, "--account", account]);
+        expect(out["registered"]).to.equal(true);
+      }
+    });
+  });
+
+  describe("auditor", function () {
+    it("signs an emissions attestation to a file, and any account submits it", async function () {
+      const signed = await chain.json(["auditor", "attest", "sign", "--from", INDEX.auditor, "--to", ACCOUNTS.acme, "--amount", "120t",
+        ...YEAR, "--evidence-hash", emissionsId, "--metadata", '{"factorSource":"eGRID2022"}', "--out", attestationFile]);
+      expect(signed["signers"]).to.deep.equal([ACCOUNTS.auditor]);
+      const submitted = await chain.json(["auditor", "attest", "submit", "--from", INDEX.relayer, "--in", attestationFile]);
+      expect(submitted["id"]).to.equal(emissionsId);
+    });
+
+    it("the REC issuer issues RECs whose id is the hash of the certificate document", async function () {
+      const out = await chain.json(["auditor", "issue", "--from", INDEX.recIssuer, "--type", "rec", "--to", ACCOUNTS.acme, "--amount", "4.2MWh",
+        "--from-date", "2025-01-01", "--thru-date", "2025-03-31", "--document", certificate]);
+      expect(out["id"]).to.equal(recId);
+      expect(out["amount"]).to.equal("4200000");
+    });
+
+    it("verify says match when the documents and record agree", async function () {
+      const out = await chain.json(["auditor", "verify", "--id", recId, "--document", certificate, "--to", ACCOUNTS.acme, "--amount", "4.2MWh", "--type", "rec"]);
+      expect(out).to.include({ match: true });
+      expect(out["differences"]).to.deep.equal([]);
+    });
+
+    it("verify says mismatch, with the differing field, and exits 1", async function () {
+      const other = path.join(work, "tampered.pdf");
+      fs.writeFileSync(other, "wind farm WF-7 certificate, 42 MWh, Q1 2025");
+      const r = await chain.cli(["auditor", "verify", "--id", recId, "--document", other, "--amount", "42MWh", "--json"]);
+      expect(r.code).to.equal(1);
+      const out = JSON.parse(r.stdout) as { match: boolean; differences: { field: string; onChain: string }[] };
+      expect(out.match).to.equal(false);
+      expect(out.differences.map((d) => d.field)).to.deep.equal(["evidenceHash", "amount"]);
+      expect(out.differences[1]?.onChain).to.equal("4.2 MWh");
+    });
+  });
+
+  describe("holder", function () {
+    it("transfers RECs to another participant", async function () {
+      const out = await chain.json(["holder", "transfer", "--from", INDEX.acme, "--id", recId, "--to", ACCOUNTS.project, "--amount", "1.2MWh"]);
+      expect(out["amount"]).to.equal("1200000");
+    });
+
+    it("retires RECs for a beneficiary and period, committing to the name with a salt", async function () {
+      const out = await chain.json(["holder", "retire", "--from", INDEX.acme, "--id", recId, "--amount", "3MWh", "--beneficiary", ACCOUNTS.acme,
+        "--beneficiary-name", "ACME Manufacturing", "--reason", "market-based scope 2", ...YEAR]);
+      expect(out["salt"]).to.match(/^0x[0-9a-f]{64}$/);
+      expect(out["beneficiaryNameCommitment"]).to.match(/^0x[0-9a-f]{64}$/);
+    });
+
+    it("lists balances, shows the token with totals, and lists receipts", async function () {
+      const balances = (await chain.json(["holder", "balances", "--from", INDEX.acme])) as { holdings: { id: string; balance: string; retiredByHolder: string }[] };
+      expect(balances.holdings.map((h) => [h.id, h.balance, h.retiredByHolder])).to.deep.equal([
+        [recId, "0", "3000000"],
+        [emissionsId, "120000000", "0"],
+      ]);
+      const token = await chain.json(["holder", "show", "--id", recId]);
+      expect(token).to.include({ typeName: "rec", issued: "4200000", available: "1200000", retired: "3000000", revoked: "0", issuer: ACCOUNTS.recIssuer });
+      const receipts = (await chain.json(["holder", "receipts", "--holder", ACCOUNTS.acme])) as { receipts: { id: string; amount: string; year: number; reason: string }[] };
+      expect(receipts.receipts).to.have.length(1);
+      expect(receipts.receipts[0]).to.include({ id: recId, amount: "3000000", year: 2025, reason: "market-based scope 2" });
+    });
+
+    it("a transaction the chain would reject is simulated and its custom error named, nothing sent", async function () {
+      const nonce = await chain.nonce(ACCOUNTS.acme);
+      const r = await chain.cli(["holder", "retire", "--from", INDEX.acme, "--id", recId, "--amount", "2MWh", "--beneficiary", ACCOUNTS.acme,
+        "--beneficiary-name", "ACME", "--reason", "too much", ...YEAR]);
+      expect(r.code).to.equal(1);
+      expect(errorLines(r)).to.deep.equal([
+        `error: retire would revert: LedgerInsufficientAvailable(holder=${ACCOUNTS.acme}, id=${recId}, available=0, needed=2000000)`,
+      ]);
+      expect(await chain.nonce(ACCOUNTS.acme)).to.equal(nonce);
+    });
+  });
+
+  describe("DAO member", function () {
+    let proposal = "";
+
+    /** After a successful vote: time travel past the voting period, queue, wait the timelock delay, execute. */
+    async function queueAndExecute(id: string): Promise<void> {
+      await chain.travel(301);
+      expect((await chain.json(["dao", "queue", "--from", INDEX.member, "--proposal", id]))["state"]).to.equal("Queued");
+      await chain.travel(2);
+      expect((await chain.json(["dao", "execute", "--from", INDEX.member, "--proposal", id]))["state"]).to.equal("Executed");
+    }
+
+    it("delegates to themselves", async function () {
+      const out = await chain.json(["dao", "delegate", "--from", INDEX.member]);
+      expect(out["delegate"]).to.equal(ACCOUNTS.member);
+      await chain.travel(2);
+    });
+
+    it("proposes offsets for a project with quality criteria", async function () {
+      const out = await chain.json(["dao", "propose", "issue", "--from", INDEX.member, "--type", "offset", "--to", ACCOUNTS.acme, "--amount", "125t",
+        ...YEAR, "--evidence-hash", offsetId, "--title", "Offsets for reforestation project RF-12", "--criteria", "additionality,permanence"]);
+      proposal = String(out["proposal"]);
+      expect(out["criteria"]).to.deep.equal(["additionality", "permanence"]);
+      await chain.travel(2);
+    });
+
+    it("votes per criterion with a reason, and sees state and tallies", async function () {
+      await chain.json(["dao", "vote", "--from", INDEX.member, "--proposal", proposal, "--criteria-votes", "for,for", "--reason", "verified by two auditors"]);
+      const shown = (await chain.json(["dao", "proposal", "--proposal", proposal])) as { state: string; tallies: { criterion: string; for: string; against: string }[] };
+      expect(shown.state).to.equal("Active");
+      expect(shown.tallies.map((t) => [t.criterion, t.for, t.against])).to.deep.equal([
+        ["additionality", "400000000000000000000", "0"],
+        ["permanence", "400000000000000000000", "0"],
+      ]);
+    });
+
+    it("queues and executes it, and the offsets are issued", async function () {
+      await queueAndExecute(proposal);
+      const listed = (await chain.json(["dao", "proposals"])) as { proposals: { id: string; state: string }[] };
+      expect(listed.proposals.map((p) => [p.id, p.state])).to.deep.equal([[proposal, "Executed"]]);
+      expect(await chain.json(["holder", "show", "--id", offsetId])).to.include({ typeName: "offset", issued: "125000000" });
+    });
+
+    it("the company retires the offsets and its net position for the year turns negative", async function () {
+      await chain.json(["holder", "retire", "--from", INDEX.acme, "--id", offsetId, "--amount", "125t", "--beneficiary", ACCOUNTS.acme,
+        "--beneficiary-name", "ACME Manufacturing", "--reason", "net zero 2025", ...YEAR]);
+      const net = await chain.json(["holder", "net", "--from", INDEX.acme, "--year", "2025"]);
+      expect(net).to.include({ emissions: "120000000", offsetsRetired: "125000000", recsRetired: "3000000", netPosition: "-5000000" });
+    });
+
+    it("the company submits a net-zero claim and the DAO approves it", async function () {
+      const claim = await chain.json(["holder", "claim", "submit", "--from", INDEX.acme, "--year", "2025", "--kind", "net-zero",
+        "--evidence-hash", keccakText("ACME climate report 2025"), "--uri", "https://acme.example/climate-2025"]);
+      expect(claim["claim"]).to.equal("1");
+      const verdict = await chain.json(["dao", "propose", "verdict", "--from", INDEX.member, "--claim", "1", "--verdict", "approve",
+        "--reason", "audited emissions fully offset", "--title", "Approve ACME net zero 2025"]);
+      await chain.travel(2);
+      await chain.json(["dao", "vote", "--from", INDEX.member, "--proposal", String(verdict["proposal"]), "--support", "for"]);
+      await queueAndExecute(String(verdict["proposal"]));
+      const shown = await chain.json(["holder", "claim", "show", "--claim", "1"]);
+      expect(shown).to.include({ verdict: "approved", kind: "net-zero", consistent: true, netPosition: "-5000000" });
+    });
+  });
+
+  describe("bad arguments: one line naming the argument, exit code 2, nothing sent", function () {
+    const unknownId = keccakText("no such evidence");
+    const retire = (over: Record<string, string>) => {
+      const o: Record<string, string> = {
+        "--from": INDEX.acme, "--id": recId, "--amount": "1MWh", "--beneficiary": ACCOUNTS.acme, "--beneficiary-name": "ACME",
+        "--reason": "r", "--from-date": "2025-01-01", "--thru-date": "2025-12-31", ...over,
+      };
+      return ["holder", "retire", ...Object.entries(o).flat()];
+    };
+    const issue = (over: Record<string, string>) => {
+      const o: Record<string, string> = {
+        "--from": INDEX.auditor, "--type": "emissions", "--to": ACCOUNTS.acme, "--amount": "5t", "--from-date": "2025-01-01",
+        "--thru-date": "2025-12-31", "--evidence-hash": keccakText("fresh evidence"), ...over,
+      };
+      return ["auditor", "issue", ...Object.entries(o).flat()];
+    };
+    const cases: [string, string[], string, RegExp][] = [
+      ["malformed address", retire({ "--beneficiary": "0x1234" }), ACCOUNTS.acme, /^error: --beneficiary "0x1234": expected a 0x-prefixed 20-byte address$/],
+      ["unknown token", retire({ "--id": unknownId }), ACCOUNTS.acme, /^error: --id 0x[0-9a-f]{64}: unknown token/],
+      ["malformed token id", retire({ "--id": "0x1234…abcd" }), ACCOUNTS.acme, /^error: --id "0x1234…abcd": expected a token id/],
+      ["negative amount", issue({ "--amount": "-5t" }), ACCOUNTS.auditor, /^error: --amount "-5t": must not be negative$/],
+      ["unparsable amount", issue({ "--amount": "lots" }), ACCOUNTS.auditor, /^error: --amount "lots": expected a number with a unit/],
+      ["unknown unit", issue({ "--amount": "5parsecs" }), ACCOUNTS.auditor, /^error: --amount unit "parsecs": use g, kg, t$/],
+      ["wrong date", issue({ "--from-date": "2025-02-30" }), ACCOUNTS.auditor, /^error: --from-date "2025-02-30": not a calendar date$/],
+      ["missing role", issue({ "--from": INDEX.acme }), ACCOUNTS.acme, /^error: --from 0x[0-9a-fA-F]{40}: lacks EMISSIONS_AUDITOR_ROLE/],
+      ["missing option", ["holder", "transfer", "--from", INDEX.acme, "--id", recId, "--to", ACCOUNTS.project], ACCOUNTS.acme, /^error: required option '--amount <amount>' not specified$/],
+    ];
+    for (const [name, args, sender, message] of cases) {
+      it(`${name}`, async function () {
+        const nonce = await chain.nonce(sender);
+        const r = await chain.cli(args);
+        expect(r.code, r.stderr).to.equal(2);
+        expect(r.stdout).to.equal("");
+        const lines = errorLines(r);
+        expect(lines).to.have.length(1);
+        expect(lines[0]).to.match(message);
+        expect(await chain.nonce(sender)).to.equal(nonce);
+      });
+    }
+  });
+});
