@@ -4,7 +4,7 @@
  */
 import { AbiCoder, keccak256, solidityPackedKeccak256, toUtf8Bytes } from "ethers";
 import type { CarbonLedger } from "../../../typechain-types";
-import { formatAmount, formatDate } from "../../lib/units";
+import { attributedYear, formatAmount, formatDate } from "../../lib/units";
 import type { Quantity } from "../../lib/units";
 import { ROLES, TOKEN_TYPE_NAMES, idHex } from "./args";
 import type { RoleName } from "./args";
@@ -113,6 +113,7 @@ export interface RetirementReceipt {
   beneficiaryNameCommitment: string;
   fromDate: string;
   thruDate: string;
+  /** The calendar year (UTC) the retirement counts towards: the year of its period's midpoint. */
   year: number;
   reason: string;
   transaction: string;
@@ -134,7 +135,7 @@ export async function retirementReceipts(
     receipts.push({
       holder: a.holder, id: idHex(a.id), tokenType: types.get(a.id) ?? 0, beneficiary: a.beneficiary, operator: a.operator,
       amount: a.amount, beneficiaryNameCommitment: a.beneficiaryNameCommitment,
-      fromDate: formatDate(a.fromDate), thruDate: formatDate(a.thruDate), year: Number(a.year), reason: a.reason,
+      fromDate: formatDate(a.fromDate), thruDate: formatDate(a.thruDate), year: attributedYear(Number(a.fromDate), Number(a.thruDate)), reason: a.reason,
       transaction: e.transactionHash, block: e.blockNumber,
     });
   }
