@@ -1,21 +1,19 @@
-/** Holder and company commands: balances, show, transfer, retire, receipts, net position. */
+/** Holder and company commands: balances, show, transfer, retire, receipts, net position, climate claims. */
+import fs from "node:fs";
 import type { Command } from "commander";
 import { hexlify, randomBytes } from "ethers";
 import { formatAmount } from "../../lib/units";
+import type { ClaimsRegistry } from "../../../typechain-types";
 import {
-  TOKEN_TYPE_NAMES, idHex, parseAddress, parseAmountFor, parseBytes32, parsePeriod, parseText, parseTokenId, parseYear, shortId,
+  TOKEN_TYPE_NAMES, idHex, parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseText, parseTokenId, parseYear,
+  shortId,
 } from "../lib/args";
 import { action, opt, optional, withCommon } from "../lib/command";
-import { connect, sendTx } from "../lib/context";
+import { connect, sendTx, suiteContract } from "../lib/context";
 import { UsageError, need } from "../lib/errors";
-import { balancesOf, humanAmount, nameCommitment, positionOf, readToken, retirementReceipts } from "../lib/ledger";
+import { balancesOf, documentHash, humanAmount, nameCommitment, positionOf, readToken, retirementReceipts } from "../lib/ledger";
 import { emit, table } from "../lib/output";
 import { ledgerBlock, ledgerOf, requireToken } from "../lib/suite";
-import type { ClaimsRegistry } from "../../../typechain-types";
-import { suiteContract } from "../lib/context";
-import { parseInteger } from "../lib/args";
-import { documentHash } from "../lib/ledger";
-import fs from "node:fs";
 
 /** Claim kinds of IClaimsRegistry.ClaimKind. */
 export const CLAIM_KINDS = { "net-zero": 1, "emissions-at-most": 2, reduction: 3 } as const;
