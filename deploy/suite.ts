@@ -150,7 +150,7 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
       address("VotingToken"), address("Timelock"), p.governor.votingDelay, p.governor.votingPeriod,
       p.governor.proposalThreshold, p.governor.quorumPercent, p.governor.lateQuorumExtension, p.governor.quadratic,
     ]),
-    "deploy-claims-registry": () => deployContract("ClaimsRegistry", [address("CarbonLedger"), address("Timelock")]),
+    "deploy-claims-registry": () => deployContract("ClaimsRegistry", [address("CarbonLedger"), address("Timelock"), address("ClimateGovernor")]),
     "ledger-roles": async () => {
       const ledger = await at<CarbonLedger>("CarbonLedger");
       const timelock = address("Timelock");

@@ -18,11 +18,10 @@ import { loadParameters } from "../deploy/parameters";
 import type { DeploymentRecord } from "./lib/deployment";
 import { attestationDomain, signAttestation } from "./ledger/attestation";
 import { formatAmount, parseAmount, parseDate } from "./lib/units";
-import type { ProposalActions, SupportName } from "./cli/lib/dao";
-import {
-  CRITERIA_VOTE, PROPOSAL_STATES, SUPPORT, claimVerdictActions, criteriaParams, descriptionHash,
-  issueForProjectActions, roleChangeActions,
-} from "./cli/lib/dao";
+import type { Proposal } from "./governance/proposals";
+import { changeLedgerRole, issueToProject, proposalId, recordClaimVerdict, unwrap } from "./governance/proposals";
+import type { SupportName } from "./cli/lib/dao";
+import { CRITERIA_VOTE, PROPOSAL_STATES, SUPPORT, criteriaParams, descriptionHash } from "./cli/lib/dao";
 import { nameCommitment, positionOf, retirementReceipts } from "./cli/lib/ledger";
 import { table } from "./cli/lib/output";
 import { shortId } from "./cli/lib/args";
@@ -73,35 +72,38 @@ async function main(): Promise<void> {
   await time.increase(1);
 
   /** propose -> vote -> time travel -> queue -> execute, as members would with `dao` commands. */
-  async function pass(title: string, actions: ProposalActions, criteria: string[], votes: SupportName[][]): Promise<bigint> {
-    const { targets, values, calldatas } = actions;
+  async function pass(proposal: Proposal, votes: SupportName[][]): Promise<bigint> {
+    const { targets, values, calldatas, description, criteria } = proposal;
     const proposer = governor.connect(members[0] as Signer);
-    if (criteria.length === 0) await mined(proposer.propose(targets, values, calldatas, title));
-    else await mined(proposer.proposeWithCriteria(targets, values, calldatas, title, criteria));
-    const proposalId = await governor.hashProposal(targets, values, calldatas, descriptionHash(title));
+    if (criteria === undefined) await mined(proposer.propose(targets, values, calldatas, description));
+    else await mined(proposer.proposeWithCriteria(targets, values, calldatas, description, criteria));
+    const id = proposalId(proposal);
     await time.increase(Number(await governor.votingDelay()) + 1);
     for (const [i, m] of members.entries()) {
       const vote = votes[i] ?? ["for"];
       const g = governor.connect(m);
-      if (criteria.length === 0) await mined(g.castVoteWithReason(proposalId, SUPPORT[vote[0] ?? "for"], "demo vote"));
-      else await mined(g.castVoteWithReasonAndParams(proposalId, CRITERIA_VOTE, "demo vote", criteriaParams(vote)));
+      if (criteria === undefined) await mined(g.castVoteWithReason(id, SUPPORT[vote[0] ?? "for"], "demo vote"));
+      else await mined(g.castVoteWithReasonAndParams(id, CRITERIA_VOTE, "demo vote", criteriaParams(vote)));
     }
     await time.increase(Number(await governor.votingPeriod()) + 1);
-    await mined(governor.queue(targets, values, calldatas, descriptionHash(title)));
+    await mined(governor.queue(targets, values, calldatas, descriptionHash(description)));
     await time.increase(parameters.timelock.minDelay + 1);
-    await mined(governor.execute(targets, values, calldatas, descriptionHash(title)));
-    log(`proposal "${title.split("\n")[0]}": ${PROPOSAL_STATES[Number(await governor.state(proposalId))]}`);
-    return proposalId;
+    await mined(governor.execute(targets, values, calldatas, descriptionHash(description)));
+    log(`proposal "${description.split("\n")[0] ?? ""}": ${PROPOSAL_STATES[Number(await governor.state(id))]}`);
+    return id;
   }
 
   step("Register an auditor and a REC issuer (DAO role change), and the companies and a project (registrar)");
-  const roles = await Promise.all([
-    roleChangeActions(ledger, true, await ledger.EMISSIONS_AUDITOR_ROLE(), await addr(auditor)),
-    roleChangeActions(ledger, true, await ledger.REC_ISSUER_ROLE(), await addr(recIssuer)),
-  ]);
-  await pass("Appoint Example Audit LLP as auditor and GreenGrid as REC issuer", {
+  const proposer = await addr(members[0] as Signer);
+  const ledgerAddress = await ledger.getAddress();
+  const roles = [
+    unwrap(changeLedgerRole({ ledger: ledgerAddress, role: "EMISSIONS_AUDITOR_ROLE", account: await addr(auditor), grant: true })),
+    unwrap(changeLedgerRole({ ledger: ledgerAddress, role: "REC_ISSUER_ROLE", account: await addr(recIssuer), grant: true })),
+  ];
+  await pass({
     targets: roles.flatMap((r) => r.targets), values: roles.flatMap((r) => r.values), calldatas: roles.flatMap((r) => r.calldatas),
-  }, [], [["for"], ["for"], ["against"]]);
+    description: `Appoint Example Audit LLP as auditor and GreenGrid as REC issuer\n\n${roles.map((r) => r.description).join("\n")}\n\n#proposer=${proposer}`,
+  }, [["for"], ["for"], ["against"]]);
   for (const s of [acme, globex, project]) await mined(ledger.connect(registrar).setParticipant(await addr(s), true));
   log(`registered participants: ACME ${await addr(acme)}, Globex ${await addr(globex)}, project ${await addr(project)}`);
 
@@ -129,14 +131,13 @@ async function main(): Promise<void> {
 
   step("A DAO proposal with quality criteria issues offsets for a reforestation project");
   const offsetId = keccakText("reforestation project RF-12 verification report 2025");
-  const offsetActions = await issueForProjectActions(ledger, {
-    tokenType: 2, issuee: await addr(project), amount: t("200t"), fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-12-31`, true),
-    evidenceHash: offsetId, metadata: JSON.stringify({ project: "RF-12", methodology: "VM0047" }),
-  });
   const criteria = ["additionality", "permanence", "no leakage"];
-  await pass("Issue 200 t CO2e of offsets for reforestation project RF-12", offsetActions, criteria, [
-    ["for", "for", "for"], ["for", "abstain", "for"], ["for", "for", "against"],
-  ]);
+  const offsets = unwrap(issueToProject({
+    ledger: ledgerAddress, kind: "offset", project: await addr(project), projectName: "reforestation project RF-12", amount: t("200t"),
+    fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-12-31`, true), evidenceHash: offsetId,
+    metadata: JSON.stringify({ project: "RF-12", methodology: "VM0047" }), criteria, proposer,
+  }));
+  await pass(offsets, [["for", "for", "for"], ["for", "abstain", "for"], ["for", "for", "against"]]);
   log(`project holds ${formatAmount(await ledger.balanceOf(await addr(project), offsetId), "mass")} of offsets ${shortId(offsetId)}`);
 
   step("The project sells offsets; the companies retire offsets (and RECs) against their emissions");
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
   step("ACME submits a net-zero claim for the year; the DAO approves it");
   await mined(claims.connect(acme).submitClaim({ year: YEAR, kind: 1, value: 0, baseYear: 0, evidenceHash: keccakText("ACME 2025 climate report"), uri: "https://acme.example/climate-2025" }));
   const claimId = await claims.claimCount();
-  await pass(`Approve ACME's net-zero claim for ${YEAR} (claim ${claimId})`, await claimVerdictActions(claims, claimId, true, "audited emissions fully offset"), [], [["for"], ["for"], ["for"]]);
+  await pass(unwrap(recordClaimVerdict({
+    registry: await claims.getAddress(), claimId, approved: true, reason: `ACME's ${YEAR} audited emissions are fully offset`, proposer,
+  })), [["for"], ["for"], ["for"]]);
 
   step(`Result for ${YEAR}`);
   const verdicts = new Map<string, string>();

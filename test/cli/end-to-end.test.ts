@@ -182,7 +182,8 @@ describe("command line, end to end on a hardhat node @slow", function () {
 
     it("proposes offsets for a project with quality criteria", async function () {
       const out = await chain.json(["dao", "propose", "issue", "--from", INDEX.member, "--type", "offset", "--to", ACCOUNTS.acme, "--amount", "125t",
-        ...YEAR, "--evidence-hash", offsetId, "--title", "Offsets for reforestation project RF-12", "--criteria", "additionality,permanence"]);
+        ...YEAR, "--evidence-hash", offsetId, "--project-name", "reforestation project RF-12", "--criteria", "additionality,permanence"]);
+      expect(out["description"]).to.equal(`Issue 125 t CO2e of carbon offsets to reforestation project RF-12 (${ACCOUNTS.acme}) for 2025-01-01..2025-12-31, evidence ${offsetId}\n\n#proposer=${ACCOUNTS.member}`);
       proposal = String(out["proposal"]);
       expect(out["criteria"]).to.deep.equal(["additionality", "permanence"]);
       await chain.travel(2);

@@ -1,23 +1,36 @@
 /** DAO member commands: delegate, proposals, proposal, propose (issue, verdict, revoke, role, setting), vote, queue, execute. */
+import fs from "node:fs";
 import type { Command } from "commander";
 import { formatUnits, parseUnits } from "ethers";
-import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../../typechain-types";
+import type { ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../../typechain-types";
+import type { Proposal } from "../../governance/proposals";
+import {
+  DEFAULT_CRITERIA, changeGovernorSetting, changeLedgerRole, issueToProject, projectEvidenceHash, proposalId, recordClaimVerdict,
+  revokeIssuance,
+} from "../../governance/proposals";
 import type { Parsed } from "../../lib/units";
 import {
-  parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseRole, parseSwitch, parseText, parseTokenId, parseTokenType,
+  ROLES, parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseRole, parseSwitch, parseText, parseTokenId,
+  parseTokenType,
 } from "../lib/args";
 import { action, opt, optional, withCommon } from "../lib/command";
 import type { Context } from "../lib/context";
 import { connect, sendTx, suiteContract } from "../lib/context";
 import { UsageError, need } from "../lib/errors";
-import type { ProposalActions, ProposalView, SettingName, SupportName } from "../lib/dao";
-import {
-  CRITERIA_VOTE, SETTINGS, SUPPORT, claimVerdictActions, criteriaParams, descriptionHash, issueForProjectActions,
-  listProposals, revocationActions, roleChangeActions, settingActions,
-} from "../lib/dao";
-import { humanAmount, roleId } from "../lib/ledger";
+import type { ProposalView, SettingName, SupportName } from "../lib/dao";
+import { CRITERIA_VOTE, SETTINGS, SUPPORT, criteriaParams, descriptionHash, listProposals, otherSettingProposal } from "../lib/dao";
+import { documentHash, quantityOf } from "../lib/ledger";
 import { emit, table } from "../lib/output";
 import { ledgerOf, requireToken } from "../lib/suite";
+
+/** Reads a file named by an option, or a usage error naming the option. */
+function readFileArg(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    throw new UsageError(`${what} "${file}": cannot read the file`);
+  }
+}
 
 const governorOf = (ctx: Context) => suiteContract<ClimateGovernor>(ctx, "ClimateGovernor");
 const governorBlock = (ctx: Context): number => ctx.record?.contracts.ClimateGovernor?.block ?? 0;
@@ -72,30 +85,42 @@ const showProposal = (p: ProposalView): string[] => [
 /** Common options of every `dao propose` command. */
 const proposeOptions = (cmd: Command): Command =>
   withCommon(cmd)
-    .requiredOption("--title <text>", "proposal title (first line of the description)")
-    .option("--description <text>", "more description after the title")
+    .option("--title <text>", "a title placed before the builder's description")
     .option("--criteria <list>", "quality criteria voted separately, comma-separated (e.g. additionality,permanence)");
 
-/** Sends a proposal after checking the proposer's votes; prints its id. */
-async function propose(ctx: Context, opts: Record<string, unknown>, actions: ProposalActions, summary: string): Promise<void> {
+/** The builder's proposal with the command's title and criteria applied. */
+function shaped(opts: Record<string, unknown>, built: Proposal, defaultCriteria?: readonly string[]): Proposal {
   const criteria = need(parseCriteria(optional(opts, "criteria")));
-  const title = need(parseText(opt(opts, "title"), "--title", 200));
-  const more = optional(opts, "description");
-  const description = more === undefined ? title : `${title}\n\n${more}`;
+  const titleText = optional(opts, "title");
+  const title = titleText === undefined ? undefined : need(parseText(titleText, "--title", 200));
+  const chosen = criteria.length > 0 ? criteria : defaultCriteria === undefined ? undefined : [...defaultCriteria];
+  const { criteria: _ignored, ...plain } = built;
+  void _ignored;
+  return {
+    ...plain,
+    // The `#proposer=` suffix of the builder's description stays at the end.
+    description: title === undefined ? built.description : `${title}\n\n${built.description}`,
+    ...(chosen === undefined ? {} : { criteria: chosen }),
+  };
+}
+
+/** Sends a proposal after checking the proposer's votes; prints its id. */
+async function propose(ctx: Context, proposal: Proposal): Promise<void> {
   const governor = await governorOf(ctx);
   const now = await governor.clock();
   const [votes, threshold] = await Promise.all([governor.getVotes(ctx.from, now - 1n), governor.proposalThreshold()]);
   if (votes < threshold) {
     throw new UsageError(`--from ${ctx.from}: has ${formatUnits(votes, 18)} votes, proposing needs ${formatUnits(threshold, 18)} (delegate first: dao delegate)`);
   }
-  const { targets, values, calldatas } = actions;
-  const plan = criteria.length === 0
+  const { targets, values, calldatas, description, criteria } = proposal;
+  const summary = description.split("\n")[0] ?? description;
+  const plan = criteria === undefined
     ? { contract: governor, method: "propose", args: [targets, values, calldatas, description], summary }
     : { contract: governor, method: "proposeWithCriteria", args: [targets, values, calldatas, description, criteria], summary };
   const tx = await sendTx(ctx, plan);
-  const id = await governor.hashProposal(targets, values, calldatas, descriptionHash(description));
-  emit(ctx.options.json === true, { proposal: id.toString(), title, criteria, transaction: tx.hash, block: tx.block },
-    () => [`proposed ${id} (${summary}) (tx ${tx.hash})`]);
+  const id = proposalId(proposal);
+  emit(ctx.options.json === true, { proposal: id.toString(), description, criteria: criteria ?? [], transaction: tx.hash, block: tx.block },
+    () => [`proposed ${id}`, `  ${summary} (tx ${tx.hash})`]);
 }
 
 export function registerDao(program: Command): void {
@@ -135,43 +160,57 @@ export function registerDao(program: Command): void {
 
   const proposeCmd = dao.command("propose").description("propose a governed act: issue, verdict, revoke, role, setting");
 
-  proposeOptions(proposeCmd.command("issue").description("the timelock issues offsets or RECs for a project"))
+  proposeOptions(proposeCmd.command("issue").description("the timelock issues offsets or RECs to a project (default criteria: " + DEFAULT_CRITERIA.join(", ") + ")"))
     .requiredOption("--type <type>", "offset or rec")
     .requiredOption("--to <address>", "project account receiving the tokens")
+    .requiredOption("--project-name <name>", "project name, shown in the proposal")
     .requiredOption("--amount <amount>", "12.5t (offsets) or 4.2MWh (RECs)")
     .requiredOption("--from-date <YYYY-MM-DD>", "first day of the period")
     .requiredOption("--thru-date <YYYY-MM-DD>", "last day of the period")
-    .requiredOption("--evidence-hash <hash>", "evidence hash; becomes the token id")
-    .option("--metadata <json|uri>", "metadata of the issuance")
+    .option("--document <file...>", "project documents; the evidence hash (token id) is computed from them and the metadata")
+    .option("--evidence-hash <hash>", "evidence hash instead of --document")
+    .option("--metadata <json|uri>", "metadata of the issuance", "")
     .action(action(async (opts, g) => {
       const tokenType = need(parseTokenType(opt(opts, "type")));
       if (tokenType === 3) throw new UsageError(`--type "${opt(opts, "type")}": the DAO issues offset or rec; emissions come from auditors`);
-      const issuee = need(parseAddress(opt(opts, "to"), "--to"));
+      const project = need(parseAddress(opt(opts, "to"), "--to"));
+      const projectName = need(parseText(opt(opts, "projectName"), "--project-name", 200));
       const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
       const period = need(parsePeriod(opt(opts, "fromDate"), opt(opts, "thruDate")));
-      const evidenceHash = need(parseBytes32(opt(opts, "evidenceHash"), "--evidence-hash"));
+      const metadata = optional(opts, "metadata") ?? "";
+      const docs = Array.isArray(opts["document"]) ? (opts["document"] as string[]) : [];
+      const hashText = optional(opts, "evidenceHash");
+      if ((docs.length === 0) === (hashText === undefined)) throw new UsageError("--document: give the project documents or --evidence-hash (one of them)");
+      const evidenceHash = hashText !== undefined
+        ? need(parseBytes32(hashText, "--evidence-hash"))
+        : projectEvidenceHash(docs.map((d) => documentHash(readFileArg(d, "--document"))), metadata);
       need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
       const [used] = await ledger.evidenceUsed([evidenceHash]);
       if (used === true) throw new UsageError(`--evidence-hash ${evidenceHash}: already backs a token`);
-      const request = { tokenType, issuee, amount, ...period, evidenceHash, metadata: optional(opts, "metadata") ?? "" };
-      await propose(ctx, opts, await issueForProjectActions(ledger, request), `issue ${humanAmount(tokenType, amount)} to ${issuee}`);
+      const built = need(issueToProject({
+        ledger: await ledger.getAddress(), kind: tokenType === 2 ? "offset" : "rec", project, projectName, amount,
+        fromDate: period.fromDate, thruDate: period.thruDate, evidenceHash, metadata, criteria: null, proposer: ctx.from,
+      }));
+      await propose(ctx, shaped(opts, built, DEFAULT_CRITERIA));
     }));
 
   proposeOptions(proposeCmd.command("verdict").description("approve or reject a climate claim"))
     .requiredOption("--claim <id>", "claim id")
     .requiredOption("--verdict <approve|reject>", "approve or reject")
-    .requiredOption("--reason <text>", "reasons (their hash is recorded)")
+    .requiredOption("--reason <text>", "published reasons (their hash is recorded)")
     .action(action(async (opts, g) => {
       const claimId = BigInt(need(parseInteger(opt(opts, "claim"), "--claim", 1, Number.MAX_SAFE_INTEGER)));
       const v = opt(opts, "verdict").trim().toLowerCase();
       if (v !== "approve" && v !== "reject") throw new UsageError(`--verdict "${opt(opts, "verdict")}": expected approve or reject`);
       const reason = need(parseText(opt(opts, "reason"), "--reason"));
+      need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
       const claims = await suiteContract<ClaimsRegistry>(ctx, "ClaimsRegistry");
       if (claimId > (await claims.claimCount())) throw new UsageError(`--claim ${claimId}: no such claim`);
-      await propose(ctx, opts, await claimVerdictActions(claims, claimId, v === "approve", reason), `${v} claim ${claimId}`);
+      const built = need(recordClaimVerdict({ registry: await claims.getAddress(), claimId, approved: v === "approve", reason, proposer: ctx.from }));
+      await propose(ctx, shaped(opts, built));
     }));
 
   proposeOptions(proposeCmd.command("revoke").description("revoke tokens (fraud, error)"))
@@ -183,26 +222,33 @@ export function registerDao(program: Command): void {
       const holder = need(parseAddress(opt(opts, "holder"), "--holder"));
       const id = need(parseTokenId(opt(opts, "id")));
       const reason = need(parseText(opt(opts, "reason"), "--reason"));
+      need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
       await requireToken(ledger, id);
       const tokenType = Number((await ledger.recordOf(id)).tokenType);
       const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
-      await propose(ctx, opts, await revocationActions(ledger, holder, id, amount, reason), `revoke ${humanAmount(tokenType, amount)} from ${holder}`);
+      const built = need(revokeIssuance({
+        ledger: await ledger.getAddress(), holder, id, amount, quantity: quantityOf(tokenType), reason, proposer: ctx.from,
+      }));
+      await propose(ctx, shaped(opts, built));
     }));
 
   proposeOptions(proposeCmd.command("role").description("grant or revoke a ledger role"))
     .requiredOption("--change <grant|revoke>", "grant or revoke")
-    .requiredOption("--role <role>", "role: admin, rec-issuer, offset-issuer, auditor, revoker, pauser, registrar")
+    .requiredOption("--role <role>", "role: rec-issuer, offset-issuer, auditor, revoker, pauser, registrar")
     .requiredOption("--account <address>", "account")
     .action(action(async (opts, g) => {
       const change = opt(opts, "change").trim().toLowerCase();
       if (change !== "grant" && change !== "revoke") throw new UsageError(`--change "${opt(opts, "change")}": expected grant or revoke`);
       const role = need(parseRole(opt(opts, "role")));
+      if (role === "admin") throw new UsageError('--role "admin": the admin role moves only by the two-step transfer, not by a role change');
       const account = need(parseAddress(opt(opts, "account"), "--account"));
+      need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
-      await propose(ctx, opts, await roleChangeActions(ledger, change === "grant", await roleId(ledger, role), account), `${change} ${role} ${account}`);
+      const built = need(changeLedgerRole({ ledger: await ledger.getAddress(), role: ROLES[role], account, grant: change === "grant", proposer: ctx.from }));
+      await propose(ctx, shaped(opts, built));
     }));
 
   proposeOptions(proposeCmd.command("setting").description("change a governed setting"))
@@ -221,13 +267,16 @@ export function registerDao(program: Command): void {
       } else if (setting === "quorum-percent") value = BigInt(need(parseInteger(text, "--value", 1, 100)));
       else if (setting === "attestation-threshold") value = BigInt(need(parseInteger(text, "--value", 1, 255)));
       else value = BigInt(need(parseInteger(text, "--value", setting === "voting-period" ? 1 : 0, 2 ** 32 - 1)));
+      need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
-      const suite = {
-        ledger: await ledgerOf(ctx) as CarbonLedger,
-        governor: await governorOf(ctx),
-        timelock: await suiteContract<Timelock>(ctx, "Timelock"),
-      };
-      await propose(ctx, opts, await settingActions(suite, setting, value), `set ${setting} to ${text}`);
+      const governorSetting = SETTINGS[setting].governor;
+      const built = governorSetting !== undefined
+        ? need(changeGovernorSetting({ governor: await (await governorOf(ctx)).getAddress(), setting: governorSetting, value: value as bigint, proposer: ctx.from }))
+        : await otherSettingProposal(
+          { ledger: await ledgerOf(ctx), timelock: await suiteContract<Timelock>(ctx, "Timelock") },
+          setting as "timelock-delay" | "limited-mode" | "attestation-threshold", value,
+        );
+      await propose(ctx, shaped(opts, built));
     }));
 
   withCommon(dao.command("vote").description("vote for, against or abstain (per criterion where the proposal has criteria)"))

@@ -1,10 +1,11 @@
 /**
- * DAO library for the command line and the demo: proposal actions for the suite's governed acts, proposal
- * listing with state and tallies, and the proposal lifecycle (propose, vote, queue, execute) on typed contracts.
+ * DAO library for the command line and the demo: proposal listing with state and tallies, vote encoding, and the
+ * settings proposals that scripts/governance/proposals.ts (the proposal builders) does not cover.
  */
 import { id as keccakText } from "ethers";
-import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, Timelock } from "../../../typechain-types";
-import type { IssueRequest } from "../../ledger/attestation";
+import type { CarbonLedger, ClimateGovernor, Timelock } from "../../../typechain-types";
+import type { Proposal } from "../../governance/proposals";
+import { encodeCriteriaVotes } from "../../governance/proposals";
 
 /** What a proposal does: calls from the timelock, in order. */
 export interface ProposalActions {
@@ -13,54 +14,36 @@ export interface ProposalActions {
   calldatas: string[];
 }
 
-/** A proposal to create: actions, description (its first line is the title), optional quality criteria. */
-export interface ProposalPlan extends ProposalActions {
-  description: string;
-  criteria: string[];
-}
-
-const one = async (contract: { getAddress(): Promise<string> }, calldata: string): Promise<ProposalActions> => ({
-  targets: [await contract.getAddress()], values: [0n], calldatas: [calldata],
-});
-
-/** Actions: the timelock issues offsets (or RECs) to a project. */
-export const issueForProjectActions = (ledger: CarbonLedger, request: IssueRequest): Promise<ProposalActions> =>
-  one(ledger, ledger.interface.encodeFunctionData("issue", [request]));
-
-/** Actions: record the DAO's verdict on a claim (proposalId 0: the verdict's proposal is found from the event). */
-export const claimVerdictActions = (claims: ClaimsRegistry, claimId: bigint, approved: boolean, reason: string): Promise<ProposalActions> =>
-  one(claims, claims.interface.encodeFunctionData("recordVerdict", [claimId, approved, 0n, keccakText(reason)]));
-
-/** Actions: revoke an amount of a token from a holder. */
-export const revocationActions = (ledger: CarbonLedger, holder: string, id: bigint, amount: bigint, reason: string): Promise<ProposalActions> =>
-  one(ledger, ledger.interface.encodeFunctionData("revoke", [holder, id, amount, reason]));
-
-/** Actions: grant or revoke a ledger role. */
-export const roleChangeActions = (ledger: CarbonLedger, grant: boolean, role: string, account: string): Promise<ProposalActions> =>
-  one(ledger, grant
-    ? ledger.interface.encodeFunctionData("grantRole", [role, account])
-    : ledger.interface.encodeFunctionData("revokeRole", [role, account]));
-
-/** Settings the DAO changes by vote, and where each lives. */
+/**
+ * Settings the DAO changes by vote. Governor settings are built by scripts/governance/proposals.ts
+ * (changeGovernorSetting); the ledger's and the timelock's by {otherSettingProposal} below.
+ */
 export const SETTINGS = {
-  "voting-delay": { contract: "governor", fn: "setVotingDelay", unit: "seconds" },
-  "voting-period": { contract: "governor", fn: "setVotingPeriod", unit: "seconds" },
-  "proposal-threshold": { contract: "governor", fn: "setProposalThreshold", unit: "whole voting tokens" },
-  "quorum-percent": { contract: "governor", fn: "updateQuorumNumerator", unit: "percent" },
-  "late-quorum-extension": { contract: "governor", fn: "setLateQuorumVoteExtension", unit: "seconds" },
-  "timelock-delay": { contract: "timelock", fn: "updateDelay", unit: "seconds" },
-  "limited-mode": { contract: "ledger", fn: "setLimitedMode", unit: "on/off" },
-  "attestation-threshold": { contract: "ledger", fn: "setAttestationThreshold", unit: "signatures" },
+  "voting-delay": { governor: "votingDelay", unit: "seconds" },
+  "voting-period": { governor: "votingPeriod", unit: "seconds" },
+  "proposal-threshold": { governor: "proposalThreshold", unit: "whole voting tokens" },
+  "quorum-percent": { governor: "quorumNumerator", unit: "percent" },
+  "late-quorum-extension": { governor: "lateQuorumExtension", unit: "seconds" },
+  "timelock-delay": { governor: undefined, unit: "seconds" },
+  "limited-mode": { governor: undefined, unit: "on/off" },
+  "attestation-threshold": { governor: undefined, unit: "signatures" },
 } as const;
 export type SettingName = keyof typeof SETTINGS;
 
-/** Actions: change one setting (the value already parsed to what the function takes). */
-export async function settingActions(
-  suite: { ledger: CarbonLedger; governor: ClimateGovernor; timelock: Timelock }, setting: SettingName, value: bigint | boolean,
-): Promise<ProposalActions> {
-  const s = SETTINGS[setting];
-  const contract = suite[s.contract];
-  return one(contract, contract.interface.encodeFunctionData(s.fn as never, [value] as never));
+/** A proposal changing a ledger or timelock setting (the governor's own settings: changeGovernorSetting). */
+export async function otherSettingProposal(
+  suite: { ledger: CarbonLedger; timelock: Timelock },
+  setting: "timelock-delay" | "limited-mode" | "attestation-threshold",
+  value: bigint | boolean,
+): Promise<Proposal> {
+  const { ledger, timelock } = suite;
+  const [target, calldata, shown] =
+    setting === "timelock-delay"
+      ? [await timelock.getAddress(), timelock.interface.encodeFunctionData("updateDelay", [value as bigint]), `${String(value)} s`]
+      : setting === "limited-mode"
+        ? [await ledger.getAddress(), ledger.interface.encodeFunctionData("setLimitedMode", [value as boolean]), value === true ? "on" : "off"]
+        : [await ledger.getAddress(), ledger.interface.encodeFunctionData("setAttestationThreshold", [value as bigint]), `${String(value)} signatures`];
+  return { targets: [target], values: [0n], calldatas: [calldata], description: `Set ${setting} to ${shown}` };
 }
 
 /** Governor.ProposalState names, by code. */
@@ -135,10 +118,7 @@ export const descriptionHash = (description: string): string => keccakText(descr
 /** Governor `support` values. */
 export const SUPPORT = { against: 0, for: 1, abstain: 2 } as const;
 export type SupportName = keyof typeof SUPPORT;
-/** Support value of a criteria vote: one byte per criterion in params. */
-export const CRITERIA_VOTE = 255;
+export { CRITERIA_VOTE } from "../../governance/proposals";
 
 /** The params bytes of a criteria vote: one support byte per criterion. */
-export function criteriaParams(votes: SupportName[]): string {
-  return `0x${votes.map((v) => SUPPORT[v].toString(16).padStart(2, "0")).join("")}`;
-}
+export const criteriaParams = (votes: SupportName[]): string => encodeCriteriaVotes(votes.map((v) => SUPPORT[v]));
