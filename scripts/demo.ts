@@ -1,14 +1,19 @@
 /**
  * The whole story on Hardhat's in-process network: `npm run demo` (no setup beyond `npm ci`).
  *
- * Deploy the suite; the DAO registers an auditor and a REC issuer (a role-change proposal) and the registrar
- * registers the companies and a project; the auditor's audited emissions arrive by EIP-712 attestation, submitted
- * by a relayer; the REC issuer issues RECs; a DAO proposal with quality criteria issues offsets for a project
- * (vote per criterion, time travel, queue, execute); the project sells offsets to the companies, which retire them
- * (and RECs) against their emissions; a company submits a net-zero claim and the DAO approves it. Finally a table
- * per company: audited emissions, retired offsets and RECs, net position, claim verdict.
+ * Deploy the suite and hand its admin to the DAO's timelock; the DAO appoints an auditor and a REC issuer (a
+ * role-change proposal) and the registrar registers the companies and a project; the oracle relays the sample
+ * Fabric export (audited totals signed by the auditor, submitted by a relayer, each exactly once); the REC issuer
+ * issues RECs; a DAO proposal with quality criteria issues offsets for a project (vote per criterion, time travel,
+ * queue, execute); companies buy offsets from the project and retire them (and RECs) against their emissions; a
+ * company submits a net-zero claim and the DAO approves it. Finally a table per company: audited emissions, retired
+ * offsets and RECs, net position, claim verdict.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import hre from "hardhat";
+import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { id as keccakText } from "ethers";
@@ -16,67 +21,100 @@ import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, VotingToken } from 
 import { deploySuite } from "../deploy/suite";
 import { loadParameters } from "../deploy/parameters";
 import type { DeploymentRecord } from "./lib/deployment";
-import { attestationDomain, signAttestation } from "./ledger/attestation";
 import { formatAmount, parseAmount, parseDate } from "./lib/units";
 import type { Proposal } from "./governance/proposals";
 import { changeLedgerRole, issueToProject, proposalId, recordClaimVerdict, unwrap } from "./governance/proposals";
+import { partyCommitment } from "./oracle/evidence-hash";
+import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, relay } from "./oracle/relay";
+import { memoryReporter } from "./oracle/reporter";
 import type { SupportName } from "./cli/lib/dao";
 import { CRITERIA_VOTE, PROPOSAL_STATES, SUPPORT, criteriaParams, descriptionHash } from "./cli/lib/dao";
+import { developmentAccountKey } from "./cli/lib/accounts";
 import { nameCommitment, positionOf, retirementReceipts } from "./cli/lib/ledger";
 import { table } from "./cli/lib/output";
 import { shortId } from "./cli/lib/args";
 
-const YEAR = 2025;
+/** The sample export's reporting year. */
+const YEAR = 2023;
 const log = (line: string): void => console.log(line);
 const step = (title: string): void => console.log(`\n== ${title}`);
 
-/** A value of a Parsed<T>, or a thrown error: the demo's inputs are constants, so this never fails. */
+/** The value of a Parsed<T>; the demo's inputs are constants, so this only fails on a programming error. */
 function must<T>(p: { ok: true; value: T } | { ok: false; error: string }): T {
   if (!p.ok) throw new Error(p.error);
   return p.value;
 }
-const t = (text: string): bigint => must(parseAmount(text, "mass"));
+const tonnes = (text: string): bigint => must(parseAmount(text, "mass"));
 const mwh = (text: string): bigint => must(parseAmount(text, "energy"));
 const day = (text: string, end = false): number => must(parseDate(text, "date", end));
+const WHOLE_YEAR = { fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-12-31`, true) };
 
 async function mined(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
   await (await tx).wait();
 }
 
+/** The sample's parties (Fabric party ids), the names shown and the development account that acts for each. */
+const COMPANIES = [
+  { partyId: "acme-manufacturing", name: "ACME Manufacturing", account: 4 },
+  { partyId: "bluewater-logistics", name: "Bluewater Logistics", account: 5 },
+  { partyId: "cedar-data-centers", name: "Cedar Data Centers", account: 10 },
+  { partyId: "delta-foods", name: "Delta Foods", account: 11 },
+  { partyId: "evergreen-retail", name: "Evergreen Retail", account: 12 },
+  { partyId: "fjord-chemicals", name: "Fjord Chemicals", account: 13 },
+];
+
+/** Serves the in-process chain over JSON-RPC on a free 127.0.0.1 port while `fn` runs (the oracle speaks RPC). */
+async function withRpcServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const server: unknown = await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider });
+  const s = server as { listen(): Promise<{ port: number }>; close(): Promise<void> };
+  const { port } = await s.listen();
+  try {
+    return await fn(`http://127.0.0.1:${port}`);
+  } finally {
+    await s.close();
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const signers = await hre.ethers.getSigners();
-  const [deployer, registrar, auditor, recIssuer, acme, globex, , , , project] = signers as Signer[] as [
-    Signer, Signer, Signer, Signer, Signer, Signer, Signer, Signer, Signer, Signer,
-  ];
-  const members = [signers[6], signers[7], signers[8]] as Signer[];
+  const account = (i: number): Signer => {
+    const s = signers[i];
+    if (s === undefined) throw new Error(`no development account #${i}`);
+    return s;
+  };
+  const [deployer, registrar, auditor, recIssuer, project] = [0, 1, 2, 3, 9].map(account) as [Signer, Signer, Signer, Signer, Signer];
+  const RELAYER = 14; // any account may submit attestations; the oracle signs with its key
+  const members = [6, 7, 8].map(account);
   const addr = (s: Signer) => s.getAddress();
+  const [acme, bluewater] = [account(4), account(5)];
 
   step("Deploy the suite (ledger, timelock, voting token, governor, claims registry) and hand admin to the timelock");
   const parameters = must(loadParameters("hardhat"));
   let record: DeploymentRecord | undefined;
-  const result = await deploySuite({
-    hre, deployer, network: "hardhat", parameters, record: undefined, save: (r) => { record = r; }, log,
-  });
+  const result = await deploySuite({ hre, deployer, network: "hardhat", parameters, record: undefined, save: (r) => { record = r; }, log });
   if (!result.complete || record === undefined) throw new Error("deployment did not complete");
+  const deployed = record;
   const at = async <T>(name: "CarbonLedger" | "ClimateGovernor" | "VotingToken" | "ClaimsRegistry"): Promise<T> =>
-    (await hre.ethers.getContractAt(name, (record as DeploymentRecord).contracts[name]?.address ?? "")) as unknown as T;
+    (await hre.ethers.getContractAt(name, deployed.contracts[name]?.address ?? "")) as unknown as T;
   const ledger = await at<CarbonLedger>("CarbonLedger");
   const governor = await at<ClimateGovernor>("ClimateGovernor");
   const token = await at<VotingToken>("VotingToken");
   const claims = await at<ClaimsRegistry>("ClaimsRegistry");
-  log(`ledger admin is the timelock: ${(await ledger.defaultAdmin()) === record.contracts.Timelock?.address}`);
+  const ledgerAddress = await ledger.getAddress();
+  log(`ledger admin is the timelock: ${(await ledger.defaultAdmin()) === deployed.contracts.Timelock?.address}`);
 
   step("DAO members delegate their votes to themselves");
   for (const m of members) await mined(token.connect(m).delegate(await addr(m)));
   await time.increase(1);
+  const proposer = await addr(members[0] as Signer);
 
-  /** propose -> vote -> time travel -> queue -> execute, as members would with `dao` commands. */
+  /** propose -> vote -> time travel -> queue -> execute, as members do with the `dao` commands. */
   async function pass(proposal: Proposal, votes: SupportName[][]): Promise<bigint> {
     const { targets, values, calldatas, description, criteria } = proposal;
-    const proposer = governor.connect(members[0] as Signer);
-    if (criteria === undefined) await mined(proposer.propose(targets, values, calldatas, description));
-    else await mined(proposer.proposeWithCriteria(targets, values, calldatas, description, criteria));
+    const first = governor.connect(members[0] as Signer);
+    if (criteria === undefined) await mined(first.propose(targets, values, calldatas, description));
+    else await mined(first.proposeWithCriteria(targets, values, calldatas, description, criteria));
     const id = proposalId(proposal);
     await time.increase(Number(await governor.votingDelay()) + 1);
     for (const [i, m] of members.entries()) {
@@ -93,9 +131,7 @@ async function main(): Promise<void> {
     return id;
   }
 
-  step("Register an auditor and a REC issuer (DAO role change), and the companies and a project (registrar)");
-  const proposer = await addr(members[0] as Signer);
-  const ledgerAddress = await ledger.getAddress();
+  step("The DAO appoints an auditor and a REC issuer; the registrar registers the companies and a project");
   const roles = [
     unwrap(changeLedgerRole({ ledger: ledgerAddress, role: "EMISSIONS_AUDITOR_ROLE", account: await addr(auditor), grant: true })),
     unwrap(changeLedgerRole({ ledger: ledgerAddress, role: "REC_ISSUER_ROLE", account: await addr(recIssuer), grant: true })),
@@ -104,25 +140,37 @@ async function main(): Promise<void> {
     targets: roles.flatMap((r) => r.targets), values: roles.flatMap((r) => r.values), calldatas: roles.flatMap((r) => r.calldatas),
     description: `Appoint Example Audit LLP as auditor and GreenGrid as REC issuer\n\n${roles.map((r) => r.description).join("\n")}\n\n#proposer=${proposer}`,
   }, [["for"], ["for"], ["against"]]);
-  for (const s of [acme, globex, project]) await mined(ledger.connect(registrar).setParticipant(await addr(s), true));
-  log(`registered participants: ACME ${await addr(acme)}, Globex ${await addr(globex)}, project ${await addr(project)}`);
+  for (const c of COMPANIES) await mined(ledger.connect(registrar).setParticipant(await addr(account(c.account)), true));
+  await mined(ledger.connect(registrar).setParticipant(await addr(project), true));
+  log(`registered ${COMPANIES.length} companies and project RF-12 (limited mode: ${await ledger.limitedMode()})`);
 
-  step("Audited emissions arrive by attestation: the auditor signs, a relayer submits (what the oracle does)");
-  const domain = attestationDomain((await hre.ethers.provider.getNetwork()).chainId, await ledger.getAddress());
-  const deadline = BigInt(await time.latest()) + 86_400n;
-  const emissions: [Signer, string, string][] = [[acme, "ACME Manufacturing", "120t"], [globex, "Globex", "45.5t"]];
-  for (const [company, name, amount] of emissions) {
-    const request = {
-      tokenType: 3, issuee: await addr(company), amount: t(amount), fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-12-31`, true),
-      evidenceHash: keccakText(`utility bills of ${name} ${YEAR}`), metadata: JSON.stringify({ factorSource: "eGRID2022", scope: 2 }),
+  step("The oracle relays the sample Fabric export: audited totals signed by the auditor, submitted by a relayer");
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nes-demo-"));
+  try {
+    const partiesFile = path.join(work, "parties.json");
+    const parties: Record<string, string> = {};
+    for (const c of COMPANIES) parties[partyCommitment(DEMO_SALT, c.partyId)] = await addr(account(c.account));
+    fs.writeFileSync(partiesFile, JSON.stringify({ parties }, null, 2));
+    const keyOf = (i: number): string => {
+      const key = developmentAccountKey(hre, i);
+      if (key === undefined) throw new Error("the hardhat network has no mnemonic accounts");
+      return key;
     };
-    const attestation = await signAttestation(request, deadline, [auditor], domain);
-    await mined(ledger.connect(deployer).issueAttested(attestation));
-    log(`${name}: ${formatAmount(request.amount, "mass")} audited emissions, token ${shortId(request.evidenceHash)}`);
+    const relayOptions = (rpcUrl: string) => ({
+      ...RELAY_DEFAULTS, source: { kind: "file" as const, file: SAMPLE_FILES[0] ?? "" }, partiesFile, period: "year" as const,
+      salt: undefined, rpcUrl, network: "hardhat", ledger: ledgerAddress, privateKey: keyOf(RELAYER), attesterKeys: [keyOf(2)],
+      dryRun: false, writeBack: false, journalFile: path.join(work, "journal.jsonl"), quarantineFile: path.join(work, "quarantine.jsonl"),
+      pollMs: 20, reporter: memoryReporter(),
+    });
+    const [first, again] = await withRpcServer(async (url) => [await relay(relayOptions(url)), await relay(relayOptions(url))]);
+    log(`relayed ${first.recordsRead} records: ${first.minted} audited totals minted (${formatAmount(BigInt(first.totalGrams), "mass")}), ${first.quarantined} quarantined`);
+    log(`relayed again: ${again.minted} minted, ${again.skippedAlreadyMinted} already on chain (exactly once)`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
 
   step("The REC issuer issues RECs to ACME");
-  const recId = keccakText("wind farm certificate WF-7 2025");
+  const recId = keccakText(`wind farm certificate WF-7 ${YEAR}`);
   await mined(ledger.connect(recIssuer).issue({
     tokenType: 1, issuee: await addr(acme), amount: mwh("250MWh"), fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-06-30`, true),
     evidenceHash: recId, metadata: JSON.stringify({ facility: "WF-7", country: "DE" }),
@@ -130,31 +178,35 @@ async function main(): Promise<void> {
   log(`ACME holds 250 MWh of RECs, token ${shortId(recId)}`);
 
   step("A DAO proposal with quality criteria issues offsets for a reforestation project");
-  const offsetId = keccakText("reforestation project RF-12 verification report 2025");
-  const criteria = ["additionality", "permanence", "no leakage"];
+  const offsetId = keccakText(`reforestation project RF-12 verification report ${YEAR}`);
   const offsets = unwrap(issueToProject({
-    ledger: ledgerAddress, kind: "offset", project: await addr(project), projectName: "reforestation project RF-12", amount: t("200t"),
-    fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-12-31`, true), evidenceHash: offsetId,
-    metadata: JSON.stringify({ project: "RF-12", methodology: "VM0047" }), criteria, proposer,
+    ledger: ledgerAddress, kind: "offset", project: await addr(project), projectName: "reforestation project RF-12", amount: tonnes("2500t"),
+    ...WHOLE_YEAR, evidenceHash: offsetId, metadata: JSON.stringify({ project: "RF-12", methodology: "VM0047" }),
+    criteria: ["additionality", "permanence", "no leakage"], proposer,
   }));
   await pass(offsets, [["for", "for", "for"], ["for", "abstain", "for"], ["for", "for", "against"]]);
-  log(`project holds ${formatAmount(await ledger.balanceOf(await addr(project), offsetId), "mass")} of offsets ${shortId(offsetId)}`);
+  log(`the project holds ${formatAmount(await ledger.balanceOf(await addr(project), offsetId), "mass")} of offsets ${shortId(offsetId)}`);
 
-  step("The project sells offsets; the companies retire offsets (and RECs) against their emissions");
-  await mined(ledger.connect(project).safeTransferFrom(await addr(project), await addr(acme), offsetId, t("125t"), "0x"));
-  await mined(ledger.connect(project).safeTransferFrom(await addr(project), await addr(globex), offsetId, t("30t"), "0x"));
+  step("Companies buy offsets from the project and retire them (and RECs) against their emissions");
+  const acmeEmissions = (await positionOf(ledger, await addr(acme), YEAR)).emissions;
+  const acmeOffsets = (acmeEmissions / 1_000_000n + 5n) * 1_000_000n; // whole tonnes, a little above its emissions
+  const bluewaterOffsets = tonnes("200t");
+  await mined(ledger.connect(project).safeTransferFrom(await addr(project), await addr(acme), offsetId, acmeOffsets, "0x"));
+  await mined(ledger.connect(project).safeTransferFrom(await addr(project), await addr(bluewater), offsetId, bluewaterOffsets, "0x"));
   const salt = keccakText("demo salt: keep it to prove the beneficiary name");
-  const retire = async (holder: Signer, name: string, id: string, amount: bigint, reason: string) => mined(ledger.connect(holder).retire(await addr(holder), id, amount, {
-    beneficiary: await addr(holder), beneficiaryNameCommitment: nameCommitment(name, salt),
-    fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-12-31`, true), reason,
-  }));
-  await retire(acme, "ACME Manufacturing", offsetId, t("125t"), "net zero 2025");
+  const retire = async (holder: Signer, name: string, id: string, amount: bigint, reason: string) =>
+    mined(ledger.connect(holder).retire(await addr(holder), id, amount, {
+      beneficiary: await addr(holder), beneficiaryNameCommitment: nameCommitment(name, salt), ...WHOLE_YEAR, reason,
+    }));
+  await retire(acme, "ACME Manufacturing", offsetId, acmeOffsets, `net zero ${YEAR}`);
   await retire(acme, "ACME Manufacturing", recId, mwh("250MWh"), "market-based scope 2");
-  await retire(globex, "Globex", offsetId, t("30t"), "partial compensation 2025");
+  await retire(bluewater, "Bluewater Logistics", offsetId, bluewaterOffsets, `partial compensation ${YEAR}`);
   log(`retirement receipts: ${(await retirementReceipts(ledger, {}, 0)).length}`);
 
   step("ACME submits a net-zero claim for the year; the DAO approves it");
-  await mined(claims.connect(acme).submitClaim({ year: YEAR, kind: 1, value: 0, baseYear: 0, evidenceHash: keccakText("ACME 2025 climate report"), uri: "https://acme.example/climate-2025" }));
+  await mined(claims.connect(acme).submitClaim({
+    year: YEAR, kind: 1, value: 0, baseYear: 0, evidenceHash: keccakText(`ACME ${YEAR} climate report`), uri: `https://acme.example/climate-${YEAR}`,
+  }));
   const claimId = await claims.claimCount();
   await pass(unwrap(recordClaimVerdict({
     registry: await claims.getAddress(), claimId, approved: true, reason: `ACME's ${YEAR} audited emissions are fully offset`, proposer,
@@ -164,12 +216,14 @@ async function main(): Promise<void> {
   const verdicts = new Map<string, string>();
   for (let i = 1n; i <= (await claims.claimCount()); i++) {
     const report = await claims.claimOf(i);
-    verdicts.set(report.claim.account, `${["none", "net zero", "emissions at most", "reduction"][Number(report.claim.kind)]}: ${["pending", "approved", "rejected"][Number(report.verdict.verdict)]}`);
+    const kind = ["none", "net zero", "emissions at most", "reduction"][Number(report.claim.kind)] ?? "";
+    verdicts.set(report.claim.account, `${kind}: ${["pending", "approved", "rejected"][Number(report.verdict.verdict)] ?? ""}`);
   }
   const rows: string[][] = [];
-  for (const [company, name] of emissions) {
-    const p = await positionOf(ledger, await addr(company), YEAR);
-    rows.push([name, formatAmount(p.emissions, "mass"), formatAmount(p.offsetsRetired, "mass"), formatAmount(p.recsRetired, "energy"), formatAmount(p.netPosition, "mass"), verdicts.get(await addr(company)) ?? "no claim"]);
+  for (const c of COMPANIES) {
+    const who = await addr(account(c.account));
+    const p = await positionOf(ledger, who, YEAR);
+    rows.push([c.name, formatAmount(p.emissions, "mass"), formatAmount(p.offsetsRetired, "mass"), formatAmount(p.recsRetired, "energy"), formatAmount(p.netPosition, "mass"), verdicts.get(who) ?? "no claim"]);
   }
   for (const line of table(["company", "audited emissions", "retired offsets", "retired RECs", "net position", "claim verdict"], rows)) log(line);
   log(`\ndemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);

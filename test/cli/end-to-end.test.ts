@@ -2,6 +2,10 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { id as keccakText, keccak256, toUtf8Bytes } from "ethers";
+import { aggregate } from "../../scripts/oracle/aggregate";
+import { readExportFile } from "../../scripts/oracle/file-source";
+import { validateRecords } from "../../scripts/oracle/records";
+import { DEMO_SALT, SAMPLE_FILES } from "../../scripts/oracle/relay";
 import { LocalChain, ROOT, errorLines, run } from "./process";
 
 /** Hardhat's default accounts, as deploy/parameters/localhost.json assigns them. */
@@ -98,6 +102,23 @@ describe("command line, end to end on a hardhat node @slow", function () {
       expect(signed["signers"]).to.deep.equal([ACCOUNTS.auditor]);
       const submitted = await chain.json(["auditor", "attest", "submit", "--from", INDEX.relayer, "--in", attestationFile]);
       expect(submitted["id"]).to.equal(emissionsId);
+    });
+
+    it("relays the sample Fabric export through the oracle, each audited total exactly once", async function () {
+      const relayArgs = ["auditor", "relay", "--from", INDEX.auditor, "--period", "year", "--journal", path.join(work, "journal.jsonl"), "--quarantine", path.join(work, "q.jsonl")];
+      const first = await chain.json(relayArgs);
+      expect(first).to.include({ recordsRead: 288, minted: 6, quarantined: 0, skippedAlreadyMinted: 0 });
+      fs.rmSync(path.join(work, "journal.jsonl"));
+      const again = await chain.json(relayArgs);
+      expect(again).to.include({ minted: 0, skippedAlreadyMinted: 6 });
+    });
+
+    it("verify recomputes a relayed token's evidence hash from the export's records", async function () {
+      const read = readExportFile(SAMPLE_FILES[0] ?? "");
+      if (!read.ok) throw new Error(read.error);
+      const acmeTotal = aggregate(validateRecords(read.value.records).valid, "year", DEMO_SALT).find((t) => t.partyId === "acme-manufacturing");
+      const out = await chain.json(["auditor", "verify", "--id", acmeTotal?.evidenceHash ?? "", "--records", SAMPLE_FILES[0] ?? "", "--period", "year"]);
+      expect(out).to.include({ match: true, party: "acme-manufacturing" });
     });
 
     it("the REC issuer issues RECs whose id is the hash of the certificate document", async function () {

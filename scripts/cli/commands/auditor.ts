@@ -1,18 +1,27 @@
 /** Auditor commands: issue, attestations (sign, cosign, submit), verify a token against its evidence. */
 import fs from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
 import { getAddress, verifyTypedData } from "ethers";
 import type { Attestation, IssueRequest } from "../../ledger/attestation";
 import { ATTESTATION_TYPES, attestationDomain, attestationValue, signAttestation } from "../../ledger/attestation";
-import { formatDate, parseDate } from "../../lib/units";
+import type { AuditedTotal } from "../../oracle/aggregate";
+import { aggregate } from "../../oracle/aggregate";
+import { readExportFile } from "../../oracle/file-source";
+import { validateRecords } from "../../oracle/records";
+import type { RelaySummary } from "../../oracle/relay";
+import { DEMO_SALT, OracleError, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay } from "../../oracle/relay";
+import { jsonReporter } from "../../oracle/reporter";
+import { formatAmount, formatDate, parseDate } from "../../lib/units";
 import type { Parsed } from "../../lib/units";
 import {
   TOKEN_TYPE_NAMES, idHex, parseAddress, parseAmountFor, parseBytes32, parsePeriod, parseTokenId, parseTokenType,
   shortId,
 } from "../lib/args";
 import { action, opt, optional, withCommon } from "../lib/command";
-import { connect, sendTx } from "../lib/context";
-import { UsageError, need } from "../lib/errors";
+import { DEFAULT_KEY_VAR, connect, sendTx } from "../lib/context";
+import { developmentAccountKey } from "../lib/accounts";
+import { CommandError, UsageError, need } from "../lib/errors";
 import { documentHash, documentsEvidenceHash, humanAmount, issuerRoleOf, readToken } from "../lib/ledger";
 import { emit, table } from "../lib/output";
 import { ledgerOf, requireRole } from "../lib/suite";
@@ -34,6 +43,31 @@ function evidenceFrom(opts: Record<string, unknown>): string {
   if (hash !== undefined) return need(parseBytes32(hash, "--evidence-hash"));
   if (docs.length === 0) throw new UsageError("--evidence-hash: required (or --document <file> to hash the evidence document)");
   return documentsEvidenceHash(docs.map((d) => documentHash(readFileArg(d, "--document"))));
+}
+
+/**
+ * The audited totals of an export file that may back token `id` (the oracle's aggregation of the file's valid
+ * records with the party salt): the total whose evidence hash is `id`, else all totals of `--party`.
+ */
+function totalsFromRecords(file: string, period: string, party: string | undefined, id: bigint): AuditedTotal[] {
+  if (period !== "month" && period !== "year" && period !== "range") throw new UsageError(`--period "${period}": expected month, year or range`);
+  const read = readExportFile(file);
+  if (!read.ok) throw new UsageError(read.error.replace(/^--file/, "--records"));
+  const envSalt = process.env["ORACLE_PARTY_SALT"]?.trim();
+  const isSample = SAMPLE_FILES.includes(path.resolve(file));
+  if ((envSalt === undefined || envSalt === "") && !isSample) {
+    throw new UsageError("--records: set ORACLE_PARTY_SALT, the salt the oracle used (only the bundled sample uses the demo salt)");
+  }
+  const salt = envSalt === undefined || envSalt === "" ? DEMO_SALT : envSalt;
+  const totals = aggregate(validateRecords(read.value.records, read.value.where).valid, period, salt);
+  const exact = totals.find((t) => BigInt(t.evidenceHash) === id);
+  if (exact !== undefined) return [exact];
+  if (party === undefined) {
+    throw new UsageError(`--records ${file}: no ${period} total of these records has evidence hash ${idHex(id)}; name the expected party with --party to see what differs`);
+  }
+  const ofParty = totals.filter((t) => t.partyId === party);
+  if (ofParty.length === 0) throw new UsageError(`--party "${party}": no valid records of this party in ${file}`);
+  return ofParty;
 }
 
 /** Metadata: a JSON object (validated) or a URI. */
@@ -209,8 +243,11 @@ export function registerAuditor(program: Command): void {
         () => [`issued emissions ${a.request.evidenceHash} by attestation (tx ${tx.hash})`]);
     }));
 
-  withCommon(auditor.command("verify").description("recompute a token's evidence hash from its documents and compare its record"))
+  withCommon(auditor.command("verify").description("recompute a token's evidence hash from its records or documents and compare its record"))
     .requiredOption("--id <id>", "token id (full 0x evidence hash)")
+    .option("--records <file>", "Fabric export (JSON or CSV) the oracle relayed; salt from ORACLE_PARTY_SALT")
+    .option("--period <kind>", "with --records: the relay's reporting period, month, year or range", "month")
+    .option("--party <partyId>", "with --records: the party whose total this token should be")
     .option("--evidence-hash <hash>", "evidence hash you computed yourself")
     .option("--document <file...>", "evidence document(s) to hash")
     .option("--type <type>", "expected token type: rec, offset or emissions")
@@ -220,7 +257,7 @@ export function registerAuditor(program: Command): void {
     .option("--thru-date <YYYY-MM-DD>", "expected last day of the period")
     .action(action(async (opts, g) => {
       const id = need(parseTokenId(opt(opts, "id")));
-      const computed = evidenceFrom(opts);
+      const recordsFile = optional(opts, "records");
       const expectType = optional(opts, "type");
       const tokenType = expectType === undefined ? undefined : need(parseTokenType(expectType));
       const to = optional(opts, "to");
@@ -228,32 +265,91 @@ export function registerAuditor(program: Command): void {
       const amountText = optional(opts, "amount");
       const from = optional(opts, "fromDate");
       const thru = optional(opts, "thruDate");
-      const fromDate = from === undefined ? undefined : need(parseDate(from, "--from-date"));
-      const thruDate = thru === undefined ? undefined : need(parseDate(thru, "--thru-date", true));
+      let fromDate = from === undefined ? undefined : need(parseDate(from, "--from-date"));
+      let thruDate = thru === undefined ? undefined : need(parseDate(thru, "--thru-date", true));
+      // The oracle's evidence: the same records, party commitment and period always give the same hash.
+      const candidates = recordsFile === undefined ? undefined : totalsFromRecords(recordsFile, opt(opts, "period"), optional(opts, "party"), id);
+      let computed = candidates === undefined ? evidenceFrom(opts) : "";
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
       const token = await readToken(ledger, id);
       if (token === undefined) throw new UsageError(`--id ${idHex(id)}: unknown token (no issuance has this evidence hash)`);
+      let expectedGrams: bigint | undefined;
+      let party: string | undefined;
+      if (candidates !== undefined) {
+        const total = candidates.find((t) => formatDate(t.fromDate) === token.fromDate) ?? (candidates[0] as AuditedTotal);
+        computed = total.evidenceHash;
+        expectedGrams = total.grams;
+        party = total.partyId;
+        fromDate ??= total.fromDate;
+        thruDate ??= total.thruDate;
+      }
       const differences: { field: string; expected: string; onChain: string }[] = [];
       if (BigInt(computed) !== id) differences.push({ field: "evidenceHash", expected: computed, onChain: idHex(id) });
       if (tokenType !== undefined && tokenType !== token.tokenType) {
         differences.push({ field: "tokenType", expected: TOKEN_TYPE_NAMES[tokenType] ?? "", onChain: token.typeName });
       }
       if (issuee !== undefined && issuee !== token.issuee) differences.push({ field: "issuee", expected: issuee, onChain: token.issuee });
-      if (amountText !== undefined) {
-        const amount = need(parseAmountFor(token.tokenType, amountText));
-        if (amount !== token.issued) {
-          differences.push({ field: "amount", expected: humanAmount(token.tokenType, amount), onChain: humanAmount(token.tokenType, token.issued) });
-        }
+      const amount = amountText !== undefined ? need(parseAmountFor(token.tokenType, amountText)) : expectedGrams;
+      if (amount !== undefined && amount !== token.issued) {
+        differences.push({ field: "amount", expected: humanAmount(token.tokenType, amount), onChain: humanAmount(token.tokenType, token.issued) });
       }
       if (fromDate !== undefined && formatDate(fromDate) !== token.fromDate) differences.push({ field: "fromDate", expected: formatDate(fromDate), onChain: token.fromDate });
       if (thruDate !== undefined && formatDate(thruDate) !== token.thruDate) differences.push({ field: "thruDate", expected: formatDate(thruDate), onChain: token.thruDate });
       const match = differences.length === 0;
-      emit(g.json === true, { id: idHex(id), match, computedEvidenceHash: computed, differences }, () => [
-        match ? `match: token ${shortId(id)} is backed by this evidence` : `mismatch: token ${shortId(id)}`,
+      emit(g.json === true, { id: idHex(id), match, computedEvidenceHash: computed, party, differences }, () => [
+        `${match ? "match" : "mismatch"}: token ${shortId(id)}${party === undefined ? "" : ` (records of party ${party})`}${match ? " is backed by this evidence" : ""}`,
         ...(match ? [] : table(["field", "expected", "on chain"], differences.map((d) => [d.field, d.expected, d.onChain]))),
       ]);
       return match ? 0 : 1;
     }));
 
+  withCommon(auditor.command("relay").description("relay audited emissions from a Fabric export file through the oracle, each total exactly once"))
+    .option("--file <path>", "JSON or CSV export of Fabric records (default: the bundled sample)")
+    .option("--parties <path>", "JSON map party commitment -> address (default: the sample's; env ORACLE_PARTIES_FILE)")
+    .option("--period <kind>", "reporting period of a total: month, year or range", "month")
+    .option("--dry-run", "show what would be minted; send nothing")
+    .option("--journal <path>", "journal file (default .oracle/journal-<chainId>-<ledger>.jsonl)")
+    .option("--quarantine <path>", "quarantine file for invalid records (JSON lines)")
+    .action(action(async (opts, g) => {
+      const period = opt(opts, "period");
+      if (period !== "month" && period !== "year" && period !== "range") throw new UsageError(`--period "${period}": expected month, year or range`);
+      const file = optional(opts, "file") ?? SAMPLE_FILES[0] ?? "";
+      if (!fs.existsSync(file)) throw new UsageError(`--file "${file}": no such file`);
+      const partiesFile = optional(opts, "parties") ?? process.env["ORACLE_PARTIES_FILE"] ?? SAMPLE_PARTIES;
+      if (!fs.existsSync(partiesFile)) throw new UsageError(`--parties "${partiesFile}": no such file`);
+      const ctx = await connect(g);
+      const ledger = await ledgerOf(ctx);
+      // The oracle signs with a key: the --key-env variable on live networks, the development account locally.
+      let privateKey: string | undefined;
+      if (ctx.live || g.keyEnv !== undefined) privateKey = process.env[g.keyEnv ?? DEFAULT_KEY_VAR]?.trim();
+      else {
+        const index = (await ctx.hre.ethers.getSigners()).findIndex((s) => s.address === ctx.from);
+        privateKey = index < 0 ? undefined : developmentAccountKey(ctx.hre, index);
+      }
+      if (privateKey === undefined || privateKey === "") throw new UsageError(`--from ${ctx.from}: no private key for this account; use --key-env`);
+      if (opts["dryRun"] !== true) await requireRole(ledger, "auditor", ctx.from);
+      const networkConfig = ctx.hre.network.config;
+      const rpcUrl = "url" in networkConfig ? networkConfig.url : undefined;
+      if (rpcUrl === undefined) throw new UsageError(`--network ${g.network}: has no JSON-RPC URL to relay to (use localhost)`);
+      const secrets = [privateKey, process.env["ORACLE_PARTY_SALT"] ?? ""].filter((s) => s.length >= 8);
+      const reporter = jsonReporter(secrets, (line) => process.stderr.write(`${line}\n`));
+      let summary: RelaySummary;
+      try {
+        summary = await relay({
+          ...RELAY_DEFAULTS, source: { kind: "file", file }, partiesFile, period, salt: process.env["ORACLE_PARTY_SALT"]?.trim() || undefined,
+          rpcUrl, network: g.network, ledger: await ledger.getAddress(), privateKey, attesterKeys: [], dryRun: opts["dryRun"] === true,
+          writeBack: false, journalFile: optional(opts, "journal"), quarantineFile: optional(opts, "quarantine") ?? RELAY_DEFAULTS.quarantineFile,
+          reporter,
+        });
+      } catch (error) {
+        if (error instanceof OracleError) throw error.exitCode === 2 ? new UsageError(error.message) : new CommandError(error.message);
+        throw error;
+      }
+      emit(g.json === true, summary, () => [
+        `${summary.dryRun ? "would mint" : "minted"} ${summary.dryRun ? summary.totals - summary.zeroTotals - summary.skippedAlreadyMinted : summary.minted} audited totals (${formatAmount(BigInt(summary.totalGrams), "mass")}) from ${summary.recordsRead} records`,
+        `  already minted ${summary.skippedAlreadyMinted}; quarantined ${summary.quarantined}${summary.quarantined > 0 ? ` (${summary.quarantineFile})` : ""}; ${summary.transactions} transactions`,
+      ]);
+      return summary.quarantined > 0 ? 3 : 0;
+    }));
 }
