@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {ICarbonLedger} from "../ledger/ICarbonLedger.sol";
 import {IClaimsRegistry} from "./IClaimsRegistry.sol";
+import {IProposalExecution} from "./IProposalExecution.sol";
 
 /**
  * @title ClaimsRegistry
@@ -10,7 +11,8 @@ import {IClaimsRegistry} from "./IClaimsRegistry.sol";
  * @dev Ledger and timelock are fixed at deployment; the registry has no other administration.
  */
 contract ClaimsRegistry is IClaimsRegistry {
-    // Packed so that submission writes four slots: account+value, evidence, the small fields, uri.
+    // Packed so that submission writes four slots: account+value, evidence, the small fields, uri. (The submission
+    // time is in the block of the {ClaimSubmitted} event.)
     struct StoredClaim {
         address account;
         uint96 value;
@@ -18,7 +20,6 @@ contract ClaimsRegistry is IClaimsRegistry {
         uint16 year;
         uint16 baseYear;
         ClaimKind kind;
-        uint40 submittedAt;
         Verdict verdict;
         uint40 decidedAt;
         string uri;
@@ -30,6 +31,7 @@ contract ClaimsRegistry is IClaimsRegistry {
 
     ICarbonLedger private immutable _LEDGER;
     address private immutable _TIMELOCK;
+    IProposalExecution private immutable _GOVERNOR;
 
     uint256 private _claimCount;
     mapping(uint256 claimId => StoredClaim) private _claims;
@@ -37,10 +39,12 @@ contract ClaimsRegistry is IClaimsRegistry {
     /**
      * @param ledger_ The carbon ledger (registration and figures).
      * @param timelock_ The DAO's timelock, the only account that records verdicts.
+     * @param governor_ The DAO's governor, asked which proposal is executing when a verdict is recorded.
      */
-    constructor(ICarbonLedger ledger_, address timelock_) {
+    constructor(ICarbonLedger ledger_, address timelock_, IProposalExecution governor_) {
         _LEDGER = ledger_;
         _TIMELOCK = timelock_;
+        _GOVERNOR = governor_;
     }
 
     /// @inheritdoc IClaimsRegistry
@@ -55,7 +59,6 @@ contract ClaimsRegistry is IClaimsRegistry {
         stored.year = request.year;
         stored.baseYear = request.baseYear;
         stored.kind = request.kind;
-        stored.submittedAt = uint40(block.timestamp);
         stored.uri = request.uri;
         emit ClaimSubmitted(
             claimId,
@@ -70,11 +73,12 @@ contract ClaimsRegistry is IClaimsRegistry {
     }
 
     /// @inheritdoc IClaimsRegistry
-    function recordVerdict(uint256 claimId, bool approved, uint256 proposalId, bytes32 reasonHash) external {
+    function recordVerdict(uint256 claimId, bool approved, bytes32 reasonHash) external {
         if (msg.sender != _TIMELOCK) revert ClaimsUnauthorizedVerdict(msg.sender);
         StoredClaim storage stored = _claims[claimId];
         if (stored.account == address(0)) revert ClaimsUnknownClaim(claimId);
         if (stored.verdict != Verdict.Pending) revert ClaimsVerdictAlreadyRecorded(claimId, stored.verdict);
+        uint256 proposalId = _GOVERNOR.executingProposalId();
         Verdict verdict = approved ? Verdict.Approved : Verdict.Rejected;
         stored.verdict = verdict;
         stored.decidedAt = uint40(block.timestamp);
@@ -93,7 +97,6 @@ contract ClaimsRegistry is IClaimsRegistry {
             kind: stored.kind,
             value: stored.value,
             baseYear: stored.baseYear,
-            submittedAt: stored.submittedAt,
             evidenceHash: stored.evidenceHash,
             uri: stored.uri
         });
@@ -123,6 +126,11 @@ contract ClaimsRegistry is IClaimsRegistry {
     /// @inheritdoc IClaimsRegistry
     function timelock() external view returns (address) {
         return _TIMELOCK;
+    }
+
+    /// @inheritdoc IClaimsRegistry
+    function governor() external view returns (IProposalExecution) {
+        return _GOVERNOR;
     }
 
     function _checkRequest(ClaimRequest calldata request) private pure {

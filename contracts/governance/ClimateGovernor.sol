@@ -10,7 +10,9 @@ import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/exte
 import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {GovernorCriteriaCounting} from "./GovernorCriteriaCounting.sol";
+import {IProposalExecution} from "./IProposalExecution.sol";
 
 /**
  * @title ClimateGovernor
@@ -28,8 +30,14 @@ contract ClimateGovernor is
     GovernorVotes,
     GovernorVotesQuorumFraction,
     GovernorPreventLateQuorum,
-    GovernorTimelockControl
+    GovernorTimelockControl,
+    IProposalExecution
 {
+    using TransientSlot for *;
+
+    // keccak256(abi.encode(uint256(keccak256("climate.governor.executingProposalId")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _EXECUTING_SLOT = 0xdc66c659059267952f5142a9124628c01dd3096621587978c52383305537e700;
+
     /**
      * @param token The voting token (ERC20Votes, timestamp clock).
      * @param timelock The executor; the governor must be its proposer and canceller.
@@ -58,6 +66,11 @@ contract ClimateGovernor is
         GovernorPreventLateQuorum(initialLateQuorumExtension)
         GovernorTimelockControl(timelock)
     {}
+
+    /// @inheritdoc IProposalExecution
+    function executingProposalId() external view returns (uint256) {
+        return _EXECUTING_SLOT.asUint256().tload();
+    }
 
     // The functions below only resolve the overrides the extensions require.
 
@@ -117,7 +130,10 @@ contract ClimateGovernor is
         bytes[] memory calldatas,
         bytes32 descriptionHash
     ) internal override(Governor, GovernorTimelockControl) {
+        // Targets (e.g. the claims registry) read the id through {executingProposalId} during the call.
+        _EXECUTING_SLOT.asUint256().tstore(proposalId);
         super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+        _EXECUTING_SLOT.asUint256().tstore(0);
     }
 
     function _cancel(

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /**
  * @title GovernorCriteriaCounting
@@ -30,18 +31,18 @@ abstract contract GovernorCriteriaCounting is Governor {
         Abstain
     }
 
-    /// @notice One for/against/abstain tally.
-    struct Tally {
-        uint256 againstVotes;
-        uint256 forVotes;
-        uint256 abstainVotes;
-    }
-
+    // Packed so that a vote writes as few slots as possible: a plain For vote writes one slot (for and quorum
+    // votes, beside the criteria count it reads anyway); a criteria vote writes one slot per two criteria and
+    // support kind. Tallies are uint128: weights come from an ERC20Votes token, whose supply is at most 2^208 - 1,
+    // so casts are checked (SafeCast) and a token with a supply above 2^128 - 1 cannot vote (VotingToken caps it).
     struct ProposalTally {
-        Tally plain;
-        uint256 quorumVotes;
-        uint256 criteriaCount;
-        mapping(uint256 index => Tally) criteria;
+        uint128 forVotes;
+        uint120 quorumVotes;
+        uint8 criteriaCount;
+        uint128 againstVotes;
+        uint128 abstainVotes;
+        // word = support * 8 + index / 2; lane = index % 2 (low or high 128 bits)
+        mapping(uint256 word => uint256) criteria;
         mapping(address voter => bool) hasVoted;
     }
 
@@ -115,7 +116,7 @@ abstract contract GovernorCriteriaCounting is Governor {
             if (bytes(criteria[i]).length == 0) revert GovernorCriteriaEmptyName(i);
         }
         proposalId = propose(targets, values, calldatas, description);
-        _tallies[proposalId].criteriaCount = count;
+        _tallies[proposalId].criteriaCount = uint8(count); // count <= MAX_CRITERIA
         emit ProposalCriteriaSet(proposalId, criteria);
     }
 
@@ -131,20 +132,25 @@ abstract contract GovernorCriteriaCounting is Governor {
     function proposalVotes(
         uint256 proposalId
     ) public view virtual returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes) {
-        Tally storage t = _tallies[proposalId].plain;
+        ProposalTally storage t = _tallies[proposalId];
         return (t.againstVotes, t.forVotes, t.abstainVotes);
     }
 
     /**
-     * @notice The tally of criterion `index` of a criteria proposal.
+     * @notice The tally of criterion `index` of a criteria proposal (zeros for an index it does not have).
      * @return againstVotes Against. @return forVotes For. @return abstainVotes Abstain.
      */
     function criterionVotes(
         uint256 proposalId,
         uint256 index
     ) public view virtual returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes) {
-        Tally storage t = _tallies[proposalId].criteria[index];
-        return (t.againstVotes, t.forVotes, t.abstainVotes);
+        ProposalTally storage t = _tallies[proposalId];
+        if (index >= t.criteriaCount) return (0, 0, 0);
+        return (
+            _criterionTally(t, uint8(VoteType.Against), index),
+            _criterionTally(t, uint8(VoteType.For), index),
+            _criterionTally(t, uint8(VoteType.Abstain), index)
+        );
     }
 
     /// @notice Number of criteria proposal `proposalId` carries (0: a plain proposal). Names: {ProposalCriteriaSet}.
@@ -166,10 +172,11 @@ abstract contract GovernorCriteriaCounting is Governor {
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
         ProposalTally storage tally = _tallies[proposalId];
         uint256 count = tally.criteriaCount;
-        if (count == 0) return tally.plain.forVotes > tally.plain.againstVotes;
+        if (count == 0) return tally.forVotes > tally.againstVotes;
         for (uint256 i = 0; i < count; ++i) {
-            Tally storage t = tally.criteria[i];
-            if (t.forVotes <= t.againstVotes) return false;
+            if (_criterionTally(tally, uint8(VoteType.For), i) <= _criterionTally(tally, uint8(VoteType.Against), i)) {
+                return false;
+            }
         }
         return true;
     }
@@ -189,14 +196,24 @@ abstract contract GovernorCriteriaCounting is Governor {
         if (tally.hasVoted[account]) revert GovernorAlreadyCastVote(account);
         tally.hasVoted[account] = true;
         counted = _QUADRATIC ? Math.sqrt(totalWeight) : totalWeight;
+        uint128 countedVotes = SafeCast.toUint128(counted);
+        uint120 rawVotes = SafeCast.toUint120(totalWeight);
 
         uint256 count = tally.criteriaCount;
         if (count == 0) {
             if (support == CRITERIA_VOTE) revert GovernorCriteriaVoteOnPlainProposal(proposalId);
             if (params.length != 0) revert GovernorInvalidVoteParams();
-            if (support > uint8(VoteType.Abstain)) revert GovernorInvalidVoteType();
-            _add(tally.plain, support, counted);
-            if (support != uint8(VoteType.Against)) tally.quorumVotes += totalWeight;
+            if (support == uint8(VoteType.Against)) {
+                tally.againstVotes += countedVotes;
+            } else if (support == uint8(VoteType.For)) {
+                tally.forVotes += countedVotes;
+                tally.quorumVotes += rawVotes;
+            } else if (support == uint8(VoteType.Abstain)) {
+                tally.abstainVotes += countedVotes;
+                tally.quorumVotes += rawVotes;
+            } else {
+                revert GovernorInvalidVoteType();
+            }
         } else {
             if (support != CRITERIA_VOTE) revert GovernorCriteriaVoteRequired(proposalId, count);
             if (params.length != count) revert GovernorCriteriaInvalidParams(proposalId, count, params.length);
@@ -205,16 +222,19 @@ abstract contract GovernorCriteriaCounting is Governor {
                 if (criterionSupport > uint8(VoteType.Abstain)) {
                     revert GovernorCriteriaInvalidSupport(proposalId, i, criterionSupport);
                 }
-                _add(tally.criteria[i], criterionSupport, counted);
+                uint256 word = uint256(criterionSupport) * 8 + i / 2;
+                uint256 shift = (i % 2) * 128;
+                uint256 packed = tally.criteria[word];
+                uint256 sum = uint128(packed >> shift) + uint256(countedVotes);
+                SafeCast.toUint128(sum); // reverts on overflow
+                tally.criteria[word] = (packed & ~(uint256(type(uint128).max) << shift)) | (sum << shift);
             }
-            tally.quorumVotes += totalWeight;
+            tally.quorumVotes += rawVotes;
         }
     }
 
-    /// @dev `support` is 0, 1 or 2 (checked by the caller).
-    function _add(Tally storage t, uint8 support, uint256 weight) private {
-        if (support == uint8(VoteType.Against)) t.againstVotes += weight;
-        else if (support == uint8(VoteType.For)) t.forVotes += weight;
-        else t.abstainVotes += weight;
+    /// @dev The `support` tally of criterion `index`.
+    function _criterionTally(ProposalTally storage tally, uint8 support, uint256 index) private view returns (uint256) {
+        return uint128(tally.criteria[uint256(support) * 8 + index / 2] >> ((index % 2) * 128));
     }
 }

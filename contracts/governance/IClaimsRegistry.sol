@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ICarbonLedger} from "../ledger/ICarbonLedger.sol";
+import {IProposalExecution} from "./IProposalExecution.sol";
 
 /**
  * @title IClaimsRegistry
@@ -56,7 +57,6 @@ interface IClaimsRegistry {
         ClaimKind kind;
         uint96 value;
         uint16 baseYear;
-        uint40 submittedAt;
         bytes32 evidenceHash;
         string uri;
     }
@@ -82,7 +82,7 @@ interface IClaimsRegistry {
     event ClaimSubmitted(
         uint256 indexed claimId,
         address indexed account,
-        uint16 indexed year,
+        uint16 year,
         ClaimKind kind,
         uint96 value,
         uint16 baseYear,
@@ -120,10 +120,13 @@ interface IClaimsRegistry {
     function submitClaim(ClaimRequest calldata request) external returns (uint256 claimId);
 
     /**
-     * @notice Records the DAO's verdict on claim `claimId`.
-     * @dev Emits {VerdictRecorded}. Requirements: caller is the timelock; the claim exists and has no verdict yet.
+     * @notice Records the DAO's verdict on claim `claimId`, with the id of the governor proposal executing it.
+     * @dev Emits {VerdictRecorded}. The proposal id comes from {IProposalExecution-executingProposalId} of the
+     * governor (0 if the timelock runs an operation the governor did not propose).
+     *
+     * Requirements: caller is the timelock; the claim exists and has no verdict yet.
      */
-    function recordVerdict(uint256 claimId, bool approved, uint256 proposalId, bytes32 reasonHash) external;
+    function recordVerdict(uint256 claimId, bool approved, bytes32 reasonHash) external;
 
     /// @notice Claim `claimId` with its verdict, the ledger's figures and their consistency with the claim.
     function claimOf(uint256 claimId) external view returns (ClaimReport memory report);
@@ -136,4 +139,7 @@ interface IClaimsRegistry {
 
     /// @notice The only account that records verdicts.
     function timelock() external view returns (address);
+
+    /// @notice The governor asked for the id of the proposal that records a verdict.
+    function governor() external view returns (IProposalExecution);
 }

@@ -97,6 +97,11 @@ contract VotingToken is ERC20, ERC20Permit, ERC20Votes {
         return "mode=timestamp";
     }
 
+    /// @dev Supply cap 2^120 - 1 (1.3e18 whole tokens): the governor packs tallies of raw weight in 120 bits.
+    function _maxSupply() internal pure override returns (uint256) {
+        return type(uint120).max;
+    }
+
     /// @inheritdoc ERC20Permit
     function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(owner);
