@@ -8,7 +8,14 @@ import type { ContractTransactionResponse, Signer } from "ethers";
 import type { ClimateGovernor } from "../../typechain-types";
 import { CarbonLedger__factory } from "../../typechain-types";
 import type { Proposal, VoteSupport } from "../../scripts/governance/proposals";
-import { CRITERIA_VOTE, encodeCriteriaVotes, proposalId } from "../../scripts/governance/proposals";
+import {
+  CRITERIA_VOTE,
+  encodeCriteriaVotes,
+  issueToProject,
+  projectEvidenceHash,
+  proposalId,
+  unwrap,
+} from "../../scripts/governance/proposals";
 import type { DaoParameters } from "../../scripts/governance/wiring";
 import { wireDao } from "../../scripts/governance/wiring";
 
@@ -131,9 +138,9 @@ export class ProposalHelper {
     await time.increaseTo(await this.governor.proposalSnapshot(this.id));
   }
 
-  /** Moves time so that the next transaction is the first one after the (possibly extended) deadline. */
+  /** Moves time past the (possibly extended) deadline: the vote is over for calls and transactions. */
   async waitForDeadline(): Promise<void> {
-    await time.increaseTo(await this.governor.proposalDeadline(this.id));
+    await time.increaseTo((await this.governor.proposalDeadline(this.id)) + 1n);
   }
 
   queue(signer?: Signer): Promise<ContractTransactionResponse> {
@@ -163,4 +170,32 @@ export class ProposalHelper {
     await this.waitForEta();
     return this.execute();
   }
+}
+
+export const JAN_2024 = 1_704_067_200;
+export const DEC_2024_END = 1_735_689_599;
+
+/** A proposal to issue 12.5 t of offsets to the fixture's project (default criteria unless `criteria` given). */
+export function offsetsProposal(dao: Dao, n = 1, criteria?: readonly string[] | null): Proposal {
+  const metadata = JSON.stringify({ project: "Mangrove restoration", registry: "VCS", n });
+  return unwrap(
+    issueToProject({
+      ledger: dao.ledger.target as string,
+      kind: "offset",
+      project: dao.project.address,
+      projectName: "Mangrove restoration",
+      amount: 12_500_000n,
+      fromDate: JAN_2024,
+      thruDate: DEC_2024_END,
+      evidenceHash: projectEvidenceHash([ethers.id(`pdd ${n}`), ethers.id(`verification report ${n}`)], metadata),
+      metadata,
+      criteria,
+    }),
+  );
+}
+
+/** The evidence hash (= token id) inside an encoded `issue` call. */
+export function unwrapEvidence(calldata: string, dao: Dao): string {
+  const [request] = dao.ledger.interface.decodeFunctionData("issue", calldata);
+  return (request as { evidenceHash: string }).evidenceHash;
 }

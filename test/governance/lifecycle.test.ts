@@ -5,36 +5,14 @@ import {
   DEFAULT_CRITERIA,
   Vote,
   changeGovernorSetting,
-  issueToProject,
-  projectEvidenceHash,
   recordClaimVerdict,
   revokeIssuance,
   unwrap,
 } from "../../scripts/governance/proposals";
-import type { Dao } from "./helpers";
-import { DAY, ProposalHelper, deployDao } from "./helpers";
+import { DAY, ProposalHelper, deployDao, offsetsProposal, unwrapEvidence } from "./helpers";
 
-const JAN_2024 = 1_704_067_200;
-const DEC_2024_END = 1_735_689_599;
+import { DEC_2024_END, JAN_2024 } from "./helpers";
 const ALL_FOR = [Vote.For, Vote.For, Vote.For, Vote.For, Vote.For] as const;
-
-export function offsetsProposal(dao: Dao, n = 1, criteria?: readonly string[] | null) {
-  const metadata = JSON.stringify({ project: "Mangrove restoration", registry: "VCS", n });
-  return unwrap(
-    issueToProject({
-      ledger: dao.ledger.target as string,
-      kind: "offset",
-      project: dao.project.address,
-      projectName: "Mangrove restoration",
-      amount: 12_500_000n,
-      fromDate: JAN_2024,
-      thruDate: DEC_2024_END,
-      evidenceHash: projectEvidenceHash([ethers.id(`pdd ${n}`), ethers.id(`verification report ${n}`)], metadata),
-      metadata,
-      criteria,
-    }),
-  );
-}
 
 describe("Climate DAO lifecycles", function () {
   describe("issuing offsets to a project voted on its quality criteria", function () {
@@ -143,8 +121,3 @@ describe("Climate DAO lifecycles", function () {
   });
 });
 
-/** The evidence hash (= token id) inside an encoded `issue` call. */
-export function unwrapEvidence(calldata: string, dao: Dao): string {
-  const [request] = dao.ledger.interface.decodeFunctionData("issue", calldata);
-  return (request as { evidenceHash: string }).evidenceHash;
-}
