@@ -12,7 +12,7 @@ import {
   unwrap,
 } from "../../scripts/governance/proposals";
 import type { Dao } from "./helpers";
-import { DAY, ProposalHelper, SETTINGS, TOKEN, deployDao, deployQuadraticDao, offsetsProposal } from "./helpers";
+import { DAY, ProposalHelper, SETTINGS, TOKEN, deployDao, deployQuadraticDao, offsetsProposal, sqrt } from "./helpers";
 
 const ALL_FOR = [Vote.For, Vote.For, Vote.For, Vote.For, Vote.For] as const;
 const State = { Pending: 0, Active: 1, Canceled: 2, Defeated: 3, Succeeded: 4, Queued: 5, Expired: 6, Executed: 7 };
@@ -359,15 +359,3 @@ describe("ClimateGovernor", function () {
     });
   });
 });
-
-/** Integer square root (floor), as OpenZeppelin's Math.sqrt. */
-export function sqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  let x = n;
-  let y = (x + 1n) / 2n;
-  while (y < x) {
-    x = y;
-    y = (x + n / x) / 2n;
-  }
-  return x;
-}

@@ -199,3 +199,15 @@ export function unwrapEvidence(calldata: string, dao: Dao): string {
   const [request] = dao.ledger.interface.decodeFunctionData("issue", calldata);
   return (request as { evidenceHash: string }).evidenceHash;
 }
+
+/** Integer square root (floor), as OpenZeppelin's Math.sqrt. */
+export function sqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = n;
+  let y = (x + 1n) / 2n;
+  while (y < x) {
+    x = y;
+    y = (x + n / x) / 2n;
+  }
+  return x;
+}
