@@ -130,10 +130,12 @@ contract ClimateGovernor is
         bytes[] memory calldatas,
         bytes32 descriptionHash
     ) internal override(Governor, GovernorTimelockControl) {
-        // Targets (e.g. the claims registry) read the id through {executingProposalId} during the call.
+        // Targets (e.g. the claims registry) read the id through {executingProposalId} during the call; the
+        // previous value is restored so that a proposal executing another one keeps its own id afterwards.
+        uint256 previous = _EXECUTING_SLOT.asUint256().tload();
         _EXECUTING_SLOT.asUint256().tstore(proposalId);
         super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
-        _EXECUTING_SLOT.asUint256().tstore(0);
+        _EXECUTING_SLOT.asUint256().tstore(previous);
     }
 
     function _cancel(
