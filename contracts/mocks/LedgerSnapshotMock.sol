@@ -40,7 +40,13 @@ contract LedgerSnapshotMock {
         s.supplies = new Supply[](ids.length);
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 id = ids[i];
-            s.supplies[i] = Supply(reader.issuedOf(id), reader.retiredOf(id), reader.revokedOf(id), reader.availableOf(id), reader.exists(id));
+            s.supplies[i] = Supply({
+                issued: reader.issuedOf(id),
+                retired: reader.retiredOf(id),
+                revoked: reader.revokedOf(id),
+                available: reader.availableOf(id),
+                exists: reader.exists(id)
+            });
         }
         s.balances = new uint256[](accounts.length * ids.length);
         s.retiredBy = new uint256[](accounts.length * ids.length);
