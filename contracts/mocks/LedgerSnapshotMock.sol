@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ICarbonLedger} from "../ledger/ICarbonLedger.sol";
 
 /**
@@ -28,6 +29,7 @@ contract LedgerSnapshotMock {
         bool[] participants; // per account
         bool limitedMode;
         uint8 attestationThreshold;
+        bool paused;
     }
 
     /// @notice Reads `ledger` for every id, account and year given.
@@ -66,5 +68,6 @@ contract LedgerSnapshotMock {
         }
         s.limitedMode = reader.limitedMode();
         s.attestationThreshold = reader.attestationThreshold();
+        s.paused = Pausable(ledger).paused();
     }
 }
