@@ -166,7 +166,6 @@ describe("reads", function () {
             claim.beneficiaryNameCommitment,
             c.fromDate,
             c.thruDate,
-            c.year,
             claim.reason,
           );
         expect(await f.ledger.netPosition(f.acme.address, c.year)).to.equal(-11n);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { ZeroAddress } from "ethers";
 import { expectNoChange } from "../helpers/state";
 import {
   deployLedger,
@@ -186,6 +187,16 @@ describe("transfers", function () {
       await expectBalanced(f.ledger, offset, [f.alice, f.bob]);
     });
 
+    it("reverts with ERC1155InvalidArrayLength when ids and amounts differ in length", async function () {
+      const f = await loadFixture(deployLedger);
+      const { rec, offset } = await mixedHoldings(f);
+      await expect(
+        f.ledger.connect(f.alice).safeBatchTransferFrom(f.alice.address, f.bob.address, [rec, offset], [5n], "0x"),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "ERC1155InvalidArrayLength")
+        .withArgs(2, 1);
+    });
+
     it("reverts with ERC1155InsufficientBalance when one id is short", async function () {
       const f = await loadFixture(deployLedger);
       const { rec, offset } = await mixedHoldings(f);
@@ -196,6 +207,28 @@ describe("transfers", function () {
         .withArgs(f.alice.address, 60n, 61n, offset);
       expect(await f.ledger.balanceOf(f.bob.address, rec)).to.equal(0n);
     });
+  });
+
+  it("reverts with ERC1155InvalidReceiver for the zero address, single and batch", async function () {
+    const f = await loadFixture(deployLedger);
+    const { rec } = await mixedHoldings(f);
+    await expect(f.ledger.connect(f.alice).safeTransferFrom(f.alice.address, ZeroAddress, rec, 1n, "0x"))
+      .to.be.revertedWithCustomError(f.ledger, "ERC1155InvalidReceiver")
+      .withArgs(ZeroAddress);
+    await expect(f.ledger.connect(f.alice).safeBatchTransferFrom(f.alice.address, ZeroAddress, [rec], [1n], "0x"))
+      .to.be.revertedWithCustomError(f.ledger, "ERC1155InvalidReceiver")
+      .withArgs(ZeroAddress);
+    expect(await f.ledger.balanceOf(f.alice.address, rec)).to.equal(50n);
+  });
+
+  it("delivers to a receiver contract that accepts, calling its hooks", async function () {
+    const f = await loadFixture(deployLedger);
+    const { rec, offset } = await mixedHoldings(f);
+    const receiver = await ethers.deployContract("ERC1155ReceiverMock", [0]);
+    await f.ledger.connect(f.alice).safeTransferFrom(f.alice.address, receiver.target, rec, 1n, "0x");
+    await f.ledger.connect(f.alice).safeBatchTransferFrom(f.alice.address, receiver.target, [rec, offset], [1n, 2n], "0x");
+    expect([await receiver.singleReceived(), await receiver.batchReceived()]).to.deep.equal([1n, 1n]);
+    expect(await f.ledger.balanceOf(receiver.target, offset)).to.equal(2n);
   });
 
   describe("of audited emissions", function () {
@@ -217,6 +250,19 @@ describe("transfers", function () {
           .to.be.revertedWithCustomError(f.ledger, "LedgerEmissionsNonTransferable")
           .withArgs(debt),
       );
+    });
+
+    it("reverts with LedgerEmissionsNonTransferable even for a zero amount, from anyone", async function () {
+      const f = await loadFixture(deployLedger);
+      const { debt } = await mixedHoldings(f);
+      for (const from of [f.acme, f.bob]) {
+        await expect(f.ledger.connect(from).safeTransferFrom(from.address, f.carol.address, debt, 0n, "0x"))
+          .to.be.revertedWithCustomError(f.ledger, "LedgerEmissionsNonTransferable")
+          .withArgs(debt);
+        await expect(f.ledger.connect(from).safeBatchTransferFrom(from.address, f.carol.address, [debt], [0n], "0x"))
+          .to.be.revertedWithCustomError(f.ledger, "LedgerEmissionsNonTransferable")
+          .withArgs(debt);
+      }
     });
 
     it("reverts with LedgerEmissionsNonTransferable for an approved operator and inside a batch", async function () {
