@@ -298,7 +298,9 @@ describe("issueAttestedBatch", function () {
 
   it("reverts with LedgerEmptyBatch for no attestations", async function () {
     const f = await loadFixture(deployLedger);
-    await expect(f.ledger.issueAttestedBatch([])).to.be.revertedWithCustomError(f.ledger, "LedgerEmptyBatch");
+    await expect(f.ledger.issueAttestedBatch([]))
+      .to.be.revertedWithCustomError(f.ledger, "LedgerEmptyBatch")
+      .withArgs();
   });
 
   it("issues nothing when one attestation fails (all or nothing)", async function () {

@@ -129,10 +129,9 @@ describe("issue", function () {
       const f = await loadFixture(deployLedger);
       const request = issueRequest({ issuee: ZeroAddress });
       await expectNoChange(unissued(f, request.evidenceHash), () =>
-        expect(f.ledger.connect(f.recIssuer).issue(request)).to.be.revertedWithCustomError(
-          f.ledger,
-          "LedgerZeroAddress",
-        ),
+        expect(f.ledger.connect(f.recIssuer).issue(request))
+          .to.be.revertedWithCustomError(f.ledger, "LedgerZeroAddress")
+          .withArgs(),
       );
     });
 
@@ -140,10 +139,9 @@ describe("issue", function () {
       const f = await loadFixture(deployLedger);
       const request = issueRequest({ issuee: f.alice.address, amount: 0n });
       await expectNoChange(unissued(f, request.evidenceHash), () =>
-        expect(f.ledger.connect(f.recIssuer).issue(request)).to.be.revertedWithCustomError(
-          f.ledger,
-          "LedgerZeroAmount",
-        ),
+        expect(f.ledger.connect(f.recIssuer).issue(request))
+          .to.be.revertedWithCustomError(f.ledger, "LedgerZeroAmount")
+          .withArgs(),
       );
     });
 
@@ -179,10 +177,9 @@ describe("issue", function () {
       const f = await loadFixture(deployLedger);
       const request = issueRequest({ issuee: f.alice.address, evidenceHash: ZeroHash });
       await expectNoChange(unissued(f, ZeroHash), () =>
-        expect(f.ledger.connect(f.recIssuer).issue(request)).to.be.revertedWithCustomError(
-          f.ledger,
-          "LedgerZeroEvidence",
-        ),
+        expect(f.ledger.connect(f.recIssuer).issue(request))
+          .to.be.revertedWithCustomError(f.ledger, "LedgerZeroEvidence")
+          .withArgs(),
       );
     });
 
