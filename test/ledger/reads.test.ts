@@ -126,6 +126,8 @@ describe("reads", function () {
       { title: "a period within one year", fromDate: utc("2024-03-01"), thruDate: endOfDay("2024-03-31"), year: 2024 },
       { title: "Jul 2023 - Mar 2024 (midpoint in 2023)", fromDate: utc("2023-07-01"), thruDate: endOfDay("2024-03-31"), year: 2023 },
       { title: "Nov 2023 - Jun 2024 (midpoint in 2024)", fromDate: utc("2023-11-01"), thruDate: endOfDay("2024-06-30"), year: 2024 },
+      { title: "a bill 15 Dec 2023 - 14 Jan 2024 (midpoint 30 Dec)", fromDate: utc("2023-12-15"), thruDate: endOfDay("2024-01-14"), year: 2023 },
+      { title: "a fiscal year Apr 2023 - Mar 2024", fromDate: utc("2023-04-01"), thruDate: endOfDay("2024-03-31"), year: 2023 },
       { title: "a midpoint exactly at 2024-01-01T00:00:00", fromDate: jan1 - 1_000, thruDate: jan1 + 1_000, year: 2024 },
       { title: "a midpoint one second before 2024 (rounded down)", fromDate: jan1 - 1_000, thruDate: jan1 + 999, year: 2023 },
       { title: "an instant on 31 December", fromDate: jan1 - 1, thruDate: jan1 - 1, year: 2023 },

@@ -61,6 +61,13 @@ describe("revoke", function () {
     await expectBalanced(f.ledger, debt, [f.acme]);
   });
 
+  it("works in limited mode against an unregistered holder (revocation is not a transfer)", async function () {
+    const { f, rec } = await holdings();
+    await f.ledger.connect(f.admin).setLimitedMode(true);
+    await f.ledger.connect(f.revoker).revoke(f.alice.address, rec, 2n, "fraud");
+    expect(await f.ledger.balanceOf(f.alice.address, rec)).to.equal(98n);
+  });
+
   it("works while paused", async function () {
     const { f, rec, debt } = await holdings();
     await f.ledger.connect(f.pauser).pause();
