@@ -32,7 +32,7 @@ const PERIODS: [number, number][] = [
 ];
 const YEARS = [2023, 2024, 2025];
 const ACTORS = 5; // alice, bob, carol, acme, globex; index ACTORS stands for the zero address
-const NUM_RUNS = 30;
+const NUM_RUNS = 25;
 const MIN_STEPS = 8;
 const MAX_STEPS = 25;
 
