@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress } from "ethers";
 import { utc } from "../helpers/dates";
@@ -195,6 +196,29 @@ describe("retire", function () {
     await expect(f.ledger.connect(f.alice).retire(f.alice.address, 42n, 1n, retirement({ beneficiary: f.acme.address })))
       .to.be.revertedWithCustomError(f.ledger, "LedgerUnknownToken")
       .withArgs(42n);
+  });
+
+  it("lets an approved contract retire on a holder's behalf; the receipt names it as operator", async function () {
+    const f = await loadFixture(deployLedger);
+    const id = await issued(f, issueRequest({ tokenType: TokenType.Offset, issuee: f.alice.address, amount: 9n }));
+    const operator = await ethers.deployContract("ContractHolderMock", [], f.bob);
+    await f.ledger.connect(f.alice).setApprovalForAll(operator.target, true);
+    const claim = retirement({ beneficiary: f.acme.address });
+    const call = f.ledger.interface.encodeFunctionData("retire", [f.alice.address, id, 4n, claim]);
+    await expect(operator.connect(f.bob).execute(f.ledger.target, call))
+      .to.emit(f.ledger, "Retired")
+      .withArgs(
+        f.alice.address,
+        id,
+        f.acme.address,
+        operator.target,
+        4n,
+        claim.beneficiaryNameCommitment,
+        claim.fromDate,
+        claim.thruDate,
+        claim.reason,
+      );
+    expect(await f.ledger.retiredBy(f.alice.address, id)).to.equal(4n);
   });
 
   it("counts offsets towards the beneficiary, not the holder", async function () {
