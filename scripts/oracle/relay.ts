@@ -147,7 +147,7 @@ async function readSource(o: RelayOptions): Promise<{ source: SourceRecords; fab
 }
 
 /** Splits valid records by whether their party has an address; the others are quarantined naming partyId. */
-function mapParties(valid: ValidRecord[], salt: string, parties: Map<string, string>, partiesFile: string) {
+export function mapParties(valid: ValidRecord[], salt: string, parties: Map<string, string>, partiesFile: string) {
   const mapped: ValidRecord[] = [];
   const quarantined: Quarantined[] = [];
   for (const r of valid) {
