@@ -33,6 +33,20 @@ export function isTransient(e: unknown): boolean {
   return typeof err.message === "string" && TRANSIENT_TEXT.test(err.message);
 }
 
+/**
+ * Fault injection for the crash tests, off unless set: ORACLE_CRASH_POINT="<point>:<n>" kills this process with
+ * SIGKILL the n-th time it reaches <point>: "sent" (journaled, not broadcast), "broadcast" (sent, no receipt
+ * yet) or "receipt" (mined, not journaled).
+ */
+const crashAt = /^(sent|broadcast|receipt):(\d+)$/.exec(process.env.ORACLE_CRASH_POINT ?? "");
+const reached = new Map<string, number>();
+function crashPoint(point: "sent" | "broadcast" | "receipt"): void {
+  if (crashAt === null || crashAt[1] !== point) return;
+  const n = (reached.get(point) ?? 0) + 1;
+  reached.set(point, n);
+  if (n === Number(crashAt[2])) process.kill(process.pid, "SIGKILL");
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function withRetry<T>(what: string, fn: () => Promise<T>, policy: RetryPolicy, log: Log): Promise<T> {
@@ -92,7 +106,7 @@ export async function connect(url: string, timeoutMs: number, policy: RetryPolic
     return BigInt(result);
   }, policy, log);
   const network = Network.from(chainId);
-  const provider = new JsonRpcProvider(request(), network, { staticNetwork: network, batchMaxCount: 1, polling: false });
+  const provider = new JsonRpcProvider(request(), network, { staticNetwork: network, batchMaxCount: 1, polling: false, cacheTimeout: -1 });
   return { provider, chainId };
 }
 
@@ -241,8 +255,11 @@ export class Minter {
       const hash = keccak256(signed);
       const hashes = items.map((i) => i.request.evidenceHash);
       this.o.journal.append({ k: "sent", tx: hash, nonce, hashes });
+      crashPoint("sent");
       await this.broadcast(signed);
+      crashPoint("broadcast");
       const receipt = await this.waitReceipt(hash, nonce, signed);
+      crashPoint("receipt");
       if (receipt === null) {
         this.o.journal.drop(hash);
         items = await this.dropUsed(items, result);

@@ -67,7 +67,7 @@ export async function startNode(): Promise<Node> {
       child.stdout?.resume();
       child.stderr?.resume();
       const url = `http://127.0.0.1:${port}`;
-      const provider = new JsonRpcProvider(url, 31337, { staticNetwork: true, batchMaxCount: 1 });
+      const provider = new JsonRpcProvider(url, 31337, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
       return { url, port, provider, stop: () => { provider.destroy(); return kill(child); } };
     }
     await kill(child);
