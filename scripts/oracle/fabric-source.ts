@@ -53,7 +53,8 @@ export function fabricError(what: string, e: unknown): string {
     ? err.details.map((d: { message?: unknown; address?: unknown }) => `${String(d.address ?? "")}: ${String(d.message ?? "")}`).join("; ")
     : "";
   const message = typeof err.message === "string" ? err.message : String(e);
-  return `Fabric ${what}: ${message}${details !== "" ? ` [${details}]` : ""}`;
+  const hint = err.code === 14 ? " (peer unreachable or TLS refused: check --fabric-peer, --fabric-tls-cert and --fabric-host-alias)" : "";
+  return `Fabric ${what}: ${message.replace(/\s*Resolution note:\s*$/, "")}${details !== "" ? ` [${details}]` : ""}${hint}`;
 }
 
 export class FabricSource {

@@ -6,7 +6,10 @@ import type { CarbonLedger } from "../../typechain-types";
 import type { RelayOptions } from "../../scripts/oracle/relay";
 import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay } from "../../scripts/oracle/relay";
 import { memoryReporter } from "../../scripts/oracle/reporter";
-import { sampleAddress } from "../../scripts/oracle/sample";
+import { FABRIC_DEFAULTS } from "../../scripts/oracle/fabric-source";
+import { partiesFile, sampleAddress } from "../../scripts/oracle/sample";
+import { SAMPLE_PARTIES as SAMPLE_PARTY_LIST } from "../../scripts/oracle/generate-sample";
+import { makePki, startFabric } from "./helpers/fabric-server";
 import { goodRecord } from "./helpers/records";
 import { expectedMonthlyTotals, runOracle, summaryOf } from "./helpers/oracle";
 import type { Node } from "./helpers/node";
@@ -101,6 +104,45 @@ describe("oracle end to end @slow", function () {
       expect(summary.minted).to.equal(0);
       expect(reporter.lines.filter((l) => l.includes('"event":"would-mint"'))).to.have.length(summary.totals);
       expect(await ledger.queryFilter(ledger.filters.Issued())).to.have.length(0);
+    });
+  });
+
+  describe("reading from Fabric (stand-in gateway) and writing back", function () {
+    it("mints the totals of the channel's records and writes each token id back; the next run finds them tokenised", async function () {
+      const pki = await makePki("peer0.auditor1.example");
+      const records = JSON.parse(JSON.stringify(sample)) as Record<string, unknown>[];
+      const fabric = await startFabric(pki, records);
+      const pem = (name: string, text: string) => {
+        const file = path.join(tmp, `${name}.pem`);
+        fs.writeFileSync(file, text);
+        return file;
+      };
+      try {
+        const { ledger, options } = await deployed();
+        const source = {
+          kind: "fabric" as const, fromDate: "2023-01-01", thruDate: "2024-01-31",
+          fabric: {
+            ...FABRIC_DEFAULTS, peerEndpoint: `127.0.0.1:${fabric.port}`, hostAlias: "peer0.auditor1.example", mspId: "auditor1",
+            tlsCertPath: pem("ca", pki.ca.cert), certPath: pem("client", pki.client.cert), keyPath: pem("client-key", pki.client.key),
+          },
+        };
+        const salt = "fabric e2e salt";
+        const parties = path.join(tmp, "fabric-parties.json");
+        fs.writeFileSync(parties, JSON.stringify(partiesFile(SAMPLE_PARTY_LIST, salt)));
+        const first = await relay(options({ source, writeBack: true, salt, partiesFile: parties }));
+        const expected = expectedMonthlyTotals(sample, salt);
+        expect(first).to.include({ minted: expected.length, writtenBack: expected.length });
+        const address = await ledger.getAddress();
+        for (const t of expected) expect(await ledger.issuedOf(t.evidenceHash)).to.equal(t.grams);
+        const tokenIds = new Set(records.map((r) => r.tokenId));
+        expect(records.every((r) => typeof r.tokenId === "string")).to.equal(true);
+        expect(tokenIds.size).to.equal(expected.length + 1); // + the two records tokenised before
+        expect([...tokenIds].filter((t) => String(t).startsWith(`${address}:0x`))).to.have.length(expected.length);
+        const again = await relay(options({ source, writeBack: true, salt, partiesFile: parties, journalFile: path.join(tmp, `fab-${Date.now()}.jsonl`) }));
+        expect(again).to.include({ alreadyTokenised: records.length, totals: 0, minted: 0, writtenBack: 0 });
+      } finally {
+        await fabric.stop();
+      }
     });
   });
 
