@@ -118,12 +118,17 @@ export function partiesFile(parties: readonly SampleParty[], salt: string): Reco
   return Object.fromEntries(parties.map((p) => [partyCommitment(salt, p.partyId), sampleAddress(p.partyId)]));
 }
 
-/** `n` parties spread over the utilities, two utilities each. */
+/**
+ * `n` parties, two utilities each: most in one region (two US eGRID subregions, or two EU countries), every
+ * fifth one in both (a US and an EU site), as a realistic mix.
+ */
 export function makeParties(n: number, prefix = "org"): SampleParty[] {
-  return Array.from({ length: n }, (_, i) => ({
-    partyId: `${prefix}-${String(i + 1).padStart(4, "0")}`,
-    utilities: [i % UTILITIES.length, (i + 3) % UTILITIES.length],
-  }));
+  return Array.from({ length: n }, (_, i) => {
+    const us = i % 2 === 0;
+    const a = (us ? 0 : 3) + (i % 3);
+    const b = i % 5 === 4 ? (a + 3) % UTILITIES.length : (us ? 0 : 3) + ((i + 1) % 3);
+    return { partyId: `${prefix}-${String(i + 1).padStart(4, "0")}`, utilities: [a, b] };
+  });
 }
 
 /** Records as CSV with the given header. */
