@@ -36,6 +36,7 @@ const config: HardhatUserConfig = {
       evmVersion: "cancun",
       optimizer: { enabled: true, runs: 200 },
       viaIR: false,
+      outputSelection: { "*": { "*": ["storageLayout"] } },
     },
   },
   networks: {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {ERC1155Utils} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155Utils.sol";
 import {AccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -15,10 +16,14 @@ import {UtcYear} from "./libraries/UtcYear.sol";
 /**
  * @title CarbonLedger
  * @notice One ERC-1155 ledger of RECs (Wh), carbon offsets (g CO2e) and audited emissions (g CO2e).
- * @dev See {ICarbonLedger}. Every balance change passes through {_update}, which enforces pause, emissions
- * non-transferability and limited mode. Revocation alone bypasses the pause, so fraud can be removed during one.
+ * @dev See {ICarbonLedger}. Balances of RECs and offsets live in `_positions` beside the holder's retired amount
+ * (one slot: retirement updates both for the price of one write), and every mint, transfer and burn of them
+ * passes through {_update}, which enforces pause, limited mode and emissions non-transferability. Audited
+ * emissions are not balances at all: they never move, so the emitter's balance is derived from the record
+ * (`issued - revoked`) and issuance writes no balance slot. Revocation alone bypasses the pause, so fraud can be
+ * removed during one.
  */
-contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules, Pausable, EIP712 {
+contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules, EIP712, Pausable {
     using Strings for uint256;
 
     bytes32 public constant REC_ISSUER_ROLE = keccak256("REC_ISSUER_ROLE");
@@ -34,9 +39,33 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         "bytes32 evidenceHash,bytes32 metadataHash,uint256 deadline)"
     );
 
-    /// @dev Per id, written once at issuance; `retired` grows with each retirement (same slot: cheap updates).
+    /// @dev Largest issuance; keeps the three per-id totals in one slot.
+    uint256 private constant _MAX_AMOUNT = type(uint80).max;
+
+    /**
+     * @dev Per id: its type and running totals in one slot, written at issuance, so that retirement and revocation
+     * read the type and update the totals with one non-zero slot. A type of None means the id was never issued.
+     */
     struct Supply {
-        uint128 issued;
+        TokenType tokenType;
+        uint80 issued;
+        uint80 retired;
+        uint80 revoked;
+    }
+
+    /// @dev The immutable part of a {TokenRecord} (its type lives in {Supply}).
+    struct StoredRecord {
+        address issuer;
+        uint40 fromDate;
+        uint40 thruDate;
+        address issuee;
+        uint40 createdAt;
+        string metadata;
+    }
+
+    /// @dev Per id and holder of a REC or offset: what it holds and what it retired, in one slot.
+    struct Position {
+        uint128 available;
         uint128 retired;
     }
 
@@ -49,10 +78,9 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     bool private _limitedMode;
     uint8 private _attestationThreshold;
 
-    mapping(uint256 id => TokenRecord) private _records;
+    mapping(uint256 id => StoredRecord) private _records;
     mapping(uint256 id => Supply) private _supply;
-    mapping(uint256 id => uint256) private _revoked;
-    mapping(address holder => mapping(uint256 id => uint256)) private _retiredBy;
+    mapping(uint256 id => mapping(address holder => Position)) private _positions;
     mapping(address account => mapping(uint16 year => YearSlot)) private _years;
     mapping(address account => mapping(uint16 year => uint256)) private _recsRetired;
     mapping(address account => bool) private _participants;
@@ -128,13 +156,18 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (block.timestamp > attestation.deadline) {
             revert LedgerAttestationExpired(attestation.deadline, block.timestamp);
         }
-        address[] memory signers = _recoverAuditors(attestationDigest(request, attestation.deadline), attestation.signatures);
+        bytes32 digest = attestationDigest(request, attestation.deadline);
+        address[] memory signers = _recoverAuditors(digest, attestation.signatures);
         id = _issue(request, signers[0]);
         emit Attested(id, msg.sender, signers);
     }
 
     /// @dev Recovers the signers, which must be at least the threshold, distinct, ascending and current auditors.
-    function _recoverAuditors(bytes32 digest, bytes[] calldata signatures) private view returns (address[] memory signers) {
+    function _recoverAuditors(bytes32 digest, bytes[] calldata signatures)
+        private
+        view
+        returns (address[] memory signers)
+    {
         uint256 n = signatures.length;
         if (n < _attestationThreshold) revert LedgerAttestationInsufficientSignatures(n, _attestationThreshold);
         signers = new address[](n);
@@ -149,8 +182,9 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     }
 
     /**
-     * @dev The one issuance path. Validates, writes the record and totals, then mints (the only interaction:
-     * the ERC-1155 acceptance check on a contract issuee).
+     * @dev The one issuance path. Validates, writes the record and totals, then mints. The only interaction is the
+     * ERC-1155 acceptance check on a contract receiving RECs or offsets; emissions are recorded against their
+     * emitter without it, because a debt cannot be refused.
      */
     function _issue(IssueRequest calldata request, address issuer) private returns (uint256 id) {
         TokenType tokenType = TokenType(request.tokenType); // range checked by _issuerRole or _issueAttested
@@ -161,24 +195,27 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         _checkPeriod(request.fromDate, request.thruDate);
         if (request.evidenceHash == bytes32(0)) revert LedgerZeroEvidence();
         id = uint256(request.evidenceHash);
-        TokenRecord storage record = _records[id];
-        if (record.tokenType != TokenType.None) revert LedgerEvidenceUsed(request.evidenceHash);
-        if (tokenType != TokenType.AuditedEmissions && _limitedMode) _requireParticipant(issuee);
+        Supply storage supply = _supply[id];
+        if (supply.tokenType != TokenType.None) revert LedgerEvidenceUsed(request.evidenceHash);
 
+        supply.tokenType = tokenType;
+        supply.issued = uint80(amount); // amount <= _MAX_AMOUNT, checked above
+        StoredRecord storage record = _records[id];
         record.issuer = issuer;
         record.fromDate = request.fromDate;
         record.thruDate = request.thruDate;
-        record.tokenType = tokenType;
         record.issuee = issuee;
         record.createdAt = uint40(block.timestamp);
         if (bytes(request.metadata).length != 0) record.metadata = request.metadata;
-        _supply[id].issued = uint128(amount); // amount < 2^128 checked above
-        if (tokenType == TokenType.AuditedEmissions) {
-            _years[issuee][UtcYear.attributedYear(request.fromDate, request.thruDate)].emissions += uint128(amount);
-        }
 
         emit Issued(id, issuer, issuee, tokenType, amount, request.fromDate, request.thruDate);
-        _mint(issuee, id, amount, "");
+        if (tokenType == TokenType.AuditedEmissions) {
+            _requireNotPaused();
+            _years[issuee][UtcYear.attributedYear(request.fromDate, request.thruDate)].emissions += uint128(amount);
+            emit TransferSingle(msg.sender, address(0), issuee, id, amount);
+        } else {
+            _mint(issuee, id, amount, ""); // through _update: pause and limited mode
+        }
     }
 
     /// @dev The role that may issue `tokenType`; reverts for a code that is not 1, 2 or 3.
@@ -193,21 +230,29 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
 
     /// @inheritdoc ICarbonLedger
     function retire(address holder, uint256 id, uint256 amount, Retirement calldata retirement) external {
+        _requireNotPaused();
         if (holder != msg.sender && !isApprovedForAll(holder, msg.sender)) {
             revert ERC1155MissingApprovalForAll(msg.sender, holder);
         }
         address beneficiary = retirement.beneficiary;
         if (beneficiary == address(0)) revert LedgerZeroAddress();
         _checkPeriod(retirement.fromDate, retirement.thruDate);
-        TokenType tokenType = _records[id].tokenType;
+        Supply storage supply = _supply[id];
+        TokenType tokenType = supply.tokenType;
         if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
         if (tokenType == TokenType.AuditedEmissions) revert LedgerNotRetirable(id, tokenType);
-        _checkAvailable(holder, id, amount);
+        Position storage position = _positions[id][holder];
+        Position memory before = position;
+        _checkAvailable(holder, id, before.available, amount);
 
         uint16 year = UtcYear.attributedYear(retirement.fromDate, retirement.thruDate);
-        // amount <= balance <= issued < 2^128: the narrowing casts below cannot truncate.
-        _supply[id].retired += uint128(amount);
-        _retiredBy[holder][id] += amount;
+        // amount <= available <= issued <= _MAX_AMOUNT: the narrowing casts below cannot truncate, and the
+        // holder's retired total plus its available balance never exceed the issuance.
+        unchecked {
+            position.available = before.available - uint128(amount);
+            position.retired = before.retired + uint128(amount);
+        }
+        supply.retired += uint80(amount);
         if (tokenType == TokenType.CarbonOffset) {
             _years[beneficiary][year].offsetsRetired += uint128(amount);
         } else {
@@ -223,10 +268,9 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
             retirement.beneficiaryNameCommitment,
             retirement.fromDate,
             retirement.thruDate,
-            year,
             retirement.reason
         );
-        _burn(holder, id, amount);
+        emit TransferSingle(msg.sender, holder, address(0), id, amount);
     }
 
     /// @inheritdoc ICarbonLedger
@@ -234,21 +278,29 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         external
         onlyRole(REVOKER_ROLE)
     {
-        TokenRecord storage record = _records[id];
-        TokenType tokenType = record.tokenType;
+        Supply storage supply = _supply[id];
+        TokenType tokenType = supply.tokenType;
         if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
-        _checkAvailable(holder, id, amount);
+        StoredRecord storage record = _records[id];
+        bool emissions = tokenType == TokenType.AuditedEmissions;
+        Position storage position = _positions[id][holder];
+        uint256 available = emissions ? _emissionsOf(record, supply, holder) : position.available;
+        _checkAvailable(holder, id, available, amount);
 
-        _revoked[id] += amount;
-        if (tokenType == TokenType.AuditedEmissions) {
-            // The holder of emissions is always their emitter, whose year totals counted them at issuance.
+        // amount <= available <= issued <= _MAX_AMOUNT: the narrowing casts below cannot truncate.
+        supply.revoked += uint80(amount);
+        if (emissions) {
+            // Their holder is their emitter, whose year totals counted them at issuance.
             _years[holder][UtcYear.attributedYear(record.fromDate, record.thruDate)].emissions -= uint128(amount);
+        } else {
+            // Not through _update: revocation must work while paused, and it moves nothing between holders.
+            unchecked {
+                position.available = uint128(available - amount);
+            }
         }
 
         emit Revoked(holder, id, msg.sender, amount, reason);
-        // Straight to the base ledger: revocation must work while paused and moves nothing between holders.
-        (uint256[] memory ids, uint256[] memory values) = _singletons(id, amount);
-        ERC1155._update(holder, address(0), ids, values);
+        emit TransferSingle(msg.sender, holder, address(0), id, amount);
     }
 
     // ================================================================== administration
@@ -296,14 +348,14 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
 
     /// @inheritdoc ICarbonLedger
     function exists(uint256 id) external view returns (bool) {
-        return _records[id].tokenType != TokenType.None;
+        return _supply[id].tokenType != TokenType.None;
     }
 
     /// @inheritdoc ICarbonLedger
     function evidenceUsed(bytes32[] calldata evidenceHashes) external view returns (bool[] memory used) {
         used = new bool[](evidenceHashes.length);
         for (uint256 i = 0; i < evidenceHashes.length; ++i) {
-            used[i] = _records[uint256(evidenceHashes[i])].tokenType != TokenType.None;
+            used[i] = _supply[uint256(evidenceHashes[i])].tokenType != TokenType.None;
         }
     }
 
@@ -319,18 +371,28 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
 
     /// @inheritdoc ICarbonLedger
     function revokedOf(uint256 id) external view returns (uint256) {
-        return _revoked[id];
+        return _supply[id].revoked;
     }
 
     /// @inheritdoc ICarbonLedger
     function availableOf(uint256 id) external view returns (uint256) {
         Supply memory supply = _supply[id];
-        return supply.issued - supply.retired - _revoked[id];
+        return uint256(supply.issued) - supply.retired - supply.revoked;
     }
 
     /// @inheritdoc ICarbonLedger
     function retiredBy(address holder, uint256 id) external view returns (uint256) {
-        return _retiredBy[holder][id];
+        return _positions[id][holder].retired;
+    }
+
+    /**
+     * @notice Available balance of `id` held by `account`. For audited emissions: `issued - revoked` for their
+     * emitter, zero for anyone else.
+     */
+    function balanceOf(address account, uint256 id) public view override returns (uint256) {
+        Supply storage supply = _supply[id];
+        if (supply.tokenType == TokenType.AuditedEmissions) return _emissionsOf(_records[id], supply, account);
+        return _positions[id][account].available;
     }
 
     /// @inheritdoc ICarbonLedger
@@ -427,47 +489,114 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     // ================================================================== the balance choke point
 
     /**
-     * @dev Every mint, transfer and burn except revocation: pause, emissions stay put, limited mode.
+     * @notice Transfers `value` of REC or offset `id` from `from` to `to` (ERC-1155).
+     * @dev The single-token path without ERC1155's singleton arrays; it applies the same rules as {_update}
+     * through {_checkMovable} and {_move}.
+     */
+    function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes memory data)
+        public
+        override
+    {
+        address operator = _msgSender();
+        _checkAuthorized(operator, from);
+        if (to == address(0)) revert ERC1155InvalidReceiver(address(0));
+        if (from == address(0)) revert ERC1155InvalidSender(address(0));
+        _checkMovable(from, to);
+        _move(from, to, id, value);
+        emit TransferSingle(operator, from, to, id, value);
+        ERC1155Utils.checkOnERC1155Received(operator, from, to, id, value, data);
+    }
+
+    /**
+     * @dev Every batch transfer and every mint of RECs and offsets. Replaces ERC1155's balance bookkeeping with
+     * `_positions`, with the same errors and events. Retirement and revocation burn through {retire} and {revoke}.
      */
     function _update(address from, address to, uint256[] memory ids, uint256[] memory values)
         internal
         override
     {
+        if (ids.length != values.length) revert ERC1155InvalidArrayLength(ids.length, values.length);
+        _checkMovable(from, to);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            _move(from, to, ids[i], values[i]);
+        }
+        if (ids.length == 1) {
+            emit TransferSingle(_msgSender(), from, to, ids[0], values[0]);
+        } else {
+            emit TransferBatch(_msgSender(), from, to, ids, values);
+        }
+    }
+
+    /// @dev Pause; in limited mode the receiver, and the sender of a transfer, must be registered.
+    function _checkMovable(address from, address to) private view {
         _requireNotPaused();
-        if (from != address(0) && to != address(0)) {
-            for (uint256 i = 0; i < ids.length; ++i) {
-                if (_records[ids[i]].tokenType == TokenType.AuditedEmissions) {
-                    revert LedgerEmissionsNonTransferable(ids[i]);
-                }
+        if (_limitedMode) {
+            _requireParticipant(to);
+            if (from != address(0)) _requireParticipant(from);
+        }
+    }
+
+    /// @dev Moves `value` of `id` between positions (`from` zero: mint). Emissions have no position: they stay put.
+    function _move(address from, address to, uint256 id, uint256 value) private {
+        if (from != address(0)) {
+            Position storage position = _positions[id][from];
+            uint256 fromBalance = position.available;
+            if (fromBalance < value) {
+                // The type is only read on this failure path.
+                if (_supply[id].tokenType == TokenType.AuditedEmissions) revert LedgerEmissionsNonTransferable(id);
+                revert ERC1155InsufficientBalance(from, fromBalance, value, id);
             }
-            if (_limitedMode) {
-                _requireParticipant(from);
-                _requireParticipant(to);
+            unchecked {
+                position.available = uint128(fromBalance - value); // value <= fromBalance
             }
         }
-        super._update(from, to, ids, values);
+        if (to != address(0)) {
+            // A mint is at most _MAX_AMOUNT and all balances of an id add up to at most its issuance: the
+            // addition can neither overflow nor truncate.
+            unchecked {
+                _positions[id][to].available += uint128(value);
+            }
+        }
     }
 
     // ================================================================== checks and helpers
 
-    function _existingRecord(uint256 id) private view returns (TokenRecord memory record) {
-        record = _records[id];
-        if (record.tokenType == TokenType.None) revert LedgerUnknownToken(id);
+    function _existingRecord(uint256 id) private view returns (TokenRecord memory) {
+        TokenType tokenType = _supply[id].tokenType;
+        if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
+        StoredRecord storage stored = _records[id];
+        return TokenRecord({
+            issuer: stored.issuer,
+            fromDate: stored.fromDate,
+            thruDate: stored.thruDate,
+            tokenType: tokenType,
+            issuee: stored.issuee,
+            createdAt: stored.createdAt,
+            metadata: stored.metadata
+        });
     }
 
     function _checkAmount(uint256 amount) private pure {
         if (amount == 0) revert LedgerZeroAmount();
-        if (amount > type(uint128).max) revert LedgerAmountTooLarge(amount);
+        if (amount > _MAX_AMOUNT) revert LedgerAmountTooLarge(amount);
     }
 
     function _checkPeriod(uint40 fromDate, uint40 thruDate) private pure {
         if (fromDate > thruDate) revert LedgerInvalidPeriod(fromDate, thruDate);
     }
 
-    function _checkAvailable(address holder, uint256 id, uint256 amount) private view {
+    function _checkAvailable(address holder, uint256 id, uint256 available, uint256 amount) private pure {
         if (amount == 0) revert LedgerZeroAmount();
-        uint256 available = balanceOf(holder, id);
         if (available < amount) revert LedgerInsufficientAvailable(holder, id, available, amount);
+    }
+
+    /// @dev Emissions held by `account`: what is left of them for their emitter, nothing for anyone else.
+    function _emissionsOf(StoredRecord storage record, Supply storage supply, address account)
+        private
+        view
+        returns (uint256)
+    {
+        return record.issuee == account ? uint256(supply.issued) - supply.revoked : 0;
     }
 
     function _requireParticipant(address account) private view {
@@ -476,16 +605,5 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
 
     function _net(YearSlot memory slot) private pure returns (int256) {
         return int256(uint256(slot.emissions)) - int256(uint256(slot.offsetsRetired));
-    }
-
-    function _singletons(uint256 id, uint256 amount)
-        private
-        pure
-        returns (uint256[] memory ids, uint256[] memory values)
-    {
-        ids = new uint256[](1);
-        values = new uint256[](1);
-        ids[0] = id;
-        values[0] = amount;
     }
 }

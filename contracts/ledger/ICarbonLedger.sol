@@ -107,7 +107,10 @@ interface ICarbonLedger {
     /// @notice An issuance came by attestation; `signers` are the distinct auditors, ascending.
     event Attested(uint256 indexed id, address indexed relayer, address[] signers);
 
-    /// @notice `amount` of `id` held by `holder` was retired for `beneficiary`; this log is the retirement receipt.
+    /**
+     * @notice `amount` of `id` held by `holder` was retired for `beneficiary`; this log is the retirement receipt.
+     * The year it counts towards follows from its period (see the year attribution rule above).
+     */
     event Retired(
         address indexed holder,
         uint256 indexed id,
@@ -117,7 +120,6 @@ interface ICarbonLedger {
         bytes32 beneficiaryNameCommitment,
         uint40 fromDate,
         uint40 thruDate,
-        uint16 year,
         string reason
     );
 
