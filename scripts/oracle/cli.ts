@@ -5,9 +5,9 @@
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import dotenv from "dotenv";
-import { parseDate } from "../lib/units";
+import { formatAmount, parseDate } from "../lib/units";
 import { FABRIC_DEFAULTS } from "./fabric-source";
-import type { RelayOptions, RelaySource } from "./relay";
+import type { RelayOptions, RelaySource, RelaySummary } from "./relay";
 import { OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
 import { jsonReporter, ttyReporter } from "./reporter";
 
@@ -164,6 +164,22 @@ export function options(f: Flags): RelayOptions {
   };
 }
 
+/** The summary for people, amounts in human units. */
+function humanSummary(s: RelaySummary): string {
+  const rows: [string, string][] = [
+    ["records read", String(s.recordsRead)],
+    ["quarantined", s.quarantined > 0 ? `${s.quarantined} (see ${s.quarantineFile})` : "0"],
+    ["already tokenised", String(s.alreadyTokenised)],
+    ["totals", `${s.totals} (${formatAmount(BigInt(s.totalGrams), "mass")})`],
+    [s.dryRun ? "would mint" : "minted", s.dryRun ? String(s.totals - s.zeroTotals - s.skippedAlreadyMinted) : String(s.minted)],
+    ["skipped, already minted", String(s.skippedAlreadyMinted)],
+    ["transactions", String(s.transactions)],
+    ["gas used", BigInt(s.gasUsed).toLocaleString("en-US")],
+    ["written back", String(s.writtenBack)],
+  ];
+  return rows.map(([k, v]) => `${k.padEnd(24)} ${v}`).join("\n");
+}
+
 /** Values that must never be printed. */
 function secretValues(): string[] {
   return [env("ORACLE_PRIVATE_KEY"), env("ORACLE_PARTY_SALT"), ...(env("ORACLE_ATTESTER_KEYS") ?? "").split(",")]
@@ -183,7 +199,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const o = options(cmd.opts<Flags>());
     const summary = await relay(o);
-    o.reporter.print(JSON.stringify({ event: "summary", ...summary }));
+    if (process.stdout.isTTY && cmd.opts<Flags>().json !== true) o.reporter.print(humanSummary(summary));
+    else o.reporter.print(JSON.stringify({ event: "summary", ...summary }));
     return summary.quarantined > 0 ? 3 : 0;
   } catch (e) {
     const code = e instanceof OracleError ? e.exitCode : 1;

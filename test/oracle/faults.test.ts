@@ -113,16 +113,24 @@ describe("oracle under faults @slow", function () {
     const journal = path.join(tmp, "crash-journal.jsonl");
     // The three instants that matter, deterministically: journaled but not sent; sent without receipt; mined
     // but not journaled.
+    const outputs: string[] = [];
     for (const point of ["sent:2", "broadcast:2", "receipt:2"]) {
       const r = await run(args(address, journal), env(1, { ORACLE_CRASH_POINT: point }));
       expect(r.signal, `${point}: ${r.stderr}`).to.equal("SIGKILL");
+      outputs.push(r.stdout);
     }
     // Random moments during minting.
     const delays = [0, 1, 2].map(() => Math.floor(Math.random() * 600));
     for (const delay of delays) {
       const r = await run(args(address, journal), env(1), delay);
       expect(r.code === 0 || r.signal === "SIGKILL", `kill after ${delay} ms: ${r.stderr}`).to.equal(true);
+      outputs.push(r.stdout);
     }
+    // The restarts settled the journaled transactions: the one never broadcast was forgotten, the mined ones
+    // were found minted.
+    const recovered = outputs.join("").split("\n").filter((l) => l.includes('"event":"recovered"'));
+    expect(recovered.some((l) => l.includes('"minted":false'))).to.equal(true);
+    expect(recovered.some((l) => l.includes('"minted":true'))).to.equal(true);
     const last = await run(args(address, journal), env(1));
     expect(last.code, last.stderr).to.equal(0);
     const summary = summaryOf(last);

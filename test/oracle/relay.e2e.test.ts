@@ -6,6 +6,7 @@ import type { CarbonLedger } from "../../typechain-types";
 import type { RelayOptions } from "../../scripts/oracle/relay";
 import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay } from "../../scripts/oracle/relay";
 import { memoryReporter } from "../../scripts/oracle/reporter";
+import { partyCommitment } from "../../scripts/oracle/evidence-hash";
 import { FABRIC_DEFAULTS } from "../../scripts/oracle/fabric-source";
 import { partiesFile, sampleAddress } from "../../scripts/oracle/sample";
 import { SAMPLE_PARTIES as SAMPLE_PARTY_LIST } from "../../scripts/oracle/generate-sample";
@@ -197,7 +198,6 @@ describe("oracle end to end @slow", function () {
       fs.writeFileSync(file, JSON.stringify([goodRecord({ uuid: "ok-1", partyId: "acme-manufacturing" }), goodRecord({ uuid: "bad-1", emissionsUom: "lbs" }), goodRecord({ uuid: "bad-2", partyId: "nobody" })]));
       const salt = "a secret salt for this test";
       const parties = path.join(tmp, "parties.json");
-      const { partyCommitment } = await import("../../scripts/oracle/evidence-hash");
       fs.writeFileSync(parties, JSON.stringify({ [partyCommitment(salt, "acme-manufacturing")]: sampleAddress("acme-manufacturing") }));
       const run = await runOracle(["--file", file, "--parties", parties, "--rpc-url", node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env({ ORACLE_PARTY_SALT: salt }));
       expect(run.code, run.stderr).to.equal(3);
