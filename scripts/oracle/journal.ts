@@ -11,6 +11,8 @@ export type JournalEntry =
   | { k: "sent"; tx: string; nonce: number; hashes: string[] }
   /** These evidence hashes are minted on chain (by us: `tx`; or found already used: `tx` null). */
   | { k: "minted"; tx: string | null; hashes: string[] }
+  /** A sent transaction that can no longer be mined (never broadcast, or its nonce went to another one). */
+  | { k: "dropped"; tx: string }
   /** The Fabric write-back of this evidence hash's records is done. */
   | { k: "written"; hash: string };
 
@@ -20,6 +22,7 @@ const isEntry = (v: unknown): v is JournalEntry => {
   const hashes = (h: unknown) => Array.isArray(h) && h.every((x) => typeof x === "string");
   if (e.k === "sent") return typeof e.tx === "string" && typeof e.nonce === "number" && hashes(e.hashes);
   if (e.k === "minted") return (typeof e.tx === "string" || e.tx === null) && hashes(e.hashes);
+  if (e.k === "dropped") return typeof e.tx === "string";
   if (e.k === "written") return typeof e.hash === "string";
   return false;
 };
@@ -51,7 +54,8 @@ export class Journal {
     else if (e.k === "minted") {
       for (const h of e.hashes) this.minted.add(h);
       if (e.tx !== null) this.pending.delete(e.tx);
-    } else this.written.add(e.hash);
+    } else if (e.k === "dropped") this.pending.delete(e.tx);
+    else this.written.add(e.hash);
   }
 
   /** Appends and fsyncs one entry; returns once it is on disk. */
@@ -74,9 +78,9 @@ export class Journal {
     this.apply(e);
   }
 
-  /** Forgets a sent transaction that never made it (replaced or dropped); its hashes will be re-checked. */
+  /** Forgets a sent transaction that never made it (or reverted); its hashes will be re-checked on chain. */
   drop(tx: string): void {
-    this.pending.delete(tx);
+    this.append({ k: "dropped", tx });
   }
 
   close(): void {

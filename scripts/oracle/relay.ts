@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Wallet, getAddress, isAddress } from "ethers";
+import type { JsonRpcProvider } from "ethers";
 import { CarbonLedger__factory } from "../../typechain-types";
 import { readDeployment } from "../lib/deployment";
 import type { IssueRequest } from "../ledger/attestation";
@@ -228,7 +229,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
           confirmations: o.confirmations, pollMs: o.pollMs, policy, journal, log,
         });
         if (!o.dryRun) {
-          await checkRoles(o, provider, ledger, sender as Wallet, attesters, policy, log);
+          await checkRoles(provider, ledger, sender as Wallet, attesters, policy, log);
           await minter.recover();
         }
         const open = totals.filter((t) => !journal.minted.has(t.evidenceHash));
@@ -296,7 +297,7 @@ function resolveLedger(o: RelayOptions): string {
   return getAddress(entry.address);
 }
 
-async function checkRoles(o: RelayOptions, provider: import("ethers").JsonRpcProvider, ledger: string, sender: Wallet, attesters: Wallet[], policy: RetryPolicy, log: Log): Promise<void> {
+async function checkRoles(provider: JsonRpcProvider, ledger: string, sender: Wallet, attesters: Wallet[], policy: RetryPolicy, log: Log): Promise<void> {
   const c = CarbonLedger__factory.connect(ledger, provider);
   const role = await withRetry("EMISSIONS_AUDITOR_ROLE", () => c.EMISSIONS_AUDITOR_ROLE(), policy, log);
   if (attesters.length === 0) {

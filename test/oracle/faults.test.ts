@@ -179,9 +179,11 @@ describe("oracle under faults @slow", function () {
         rpcTimeoutMs: 2_000,
         reporter,
       });
+      let finished = false;
+      running.then(() => (finished = true), () => (finished = true));
       // Twice: drop everything after some batches, stay down for a while, come back on the same port.
       for (const after of [3, 12]) {
-        while (reporter.lines.filter((l) => l.includes('"event":"minted"')).length < after) await new Promise((r) => setTimeout(r, 20));
+        while (!finished && reporter.lines.filter((l) => l.includes('"event":"minted"')).length < after) await new Promise((r) => setTimeout(r, 20));
         await proxy.drop();
         await new Promise((r) => setTimeout(r, 1_500));
         await proxy.start();
