@@ -21,7 +21,7 @@ const RECORDS = 10_000;
 const PARTIES = 25;
 const MONTHS = 40;
 const METERS = RECORDS / PARTIES / MONTHS;
-const BATCH = Number(process.env.BENCH_ORACLE_BATCH ?? 50);
+const BATCH = Number(process.env.BENCH_ORACLE_BATCH ?? 100);
 const SALT = "bench salt (not a secret)";
 /** Hardhat's public development mnemonic: funded accounts on a local node only. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
