@@ -21,8 +21,8 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-const TRANSIENT_CODES = new Set(["NETWORK_ERROR", "TIMEOUT", "SERVER_ERROR", "UNKNOWN_ERROR"]);
-const TRANSIENT_TEXT = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|fetch failed|timeout|network|Gateway|connection/i;
+const TRANSIENT_CODES = new Set(["NETWORK_ERROR", "TIMEOUT", "SERVER_ERROR"]);
+const TRANSIENT_TEXT = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|fetch failed|timeout|timed out|network error|Bad Gateway|Gateway Timeout|Service Unavailable|connection/i;
 
 /** Whether an error looks like the network or the node, not like a verdict on the request. */
 export function isTransient(e: unknown): boolean {

@@ -167,6 +167,9 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
   if (o.salt === undefined && !usesSample) {
     throw new OracleError("ORACLE_PARTY_SALT is not set: set the operator's secret salt in the environment or .env (the demo salt only serves the bundled sample on a local chain)", 2);
   }
+  if (o.salt !== undefined && o.salt.length < 16) {
+    throw new OracleError("ORACLE_PARTY_SALT: too short; use a random secret of at least 16 characters (e.g. 32 random hex digits)", 2);
+  }
   const salt = o.salt ?? DEMO_SALT;
 
   // Read and validate (no chain needed yet).

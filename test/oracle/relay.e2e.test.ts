@@ -127,7 +127,7 @@ describe("oracle end to end @slow", function () {
             tlsCertPath: pem("ca", pki.ca.cert), certPath: pem("client", pki.client.cert), keyPath: pem("client-key", pki.client.key),
           },
         };
-        const salt = "fabric e2e salt";
+        const salt = "fabric e2e salt, test only";
         const parties = path.join(tmp, "fabric-parties.json");
         fs.writeFileSync(parties, JSON.stringify(partiesFile(SAMPLE_PARTY_LIST, salt)));
         const first = await relay(options({ source, writeBack: true, salt, partiesFile: parties }));
