@@ -146,6 +146,9 @@ export interface MinterOptions {
   log: Log;
 }
 
+/** Polls after which a transaction the node does not know (and whose nonce is unused) is given up. */
+const UNKNOWN_POLLS = 40;
+
 const NONCE_TEXT = /nonce too low|nonce has already been used|already known|known transaction|replacement transaction underpriced|NONCE_EXPIRED|REPLACEMENT_UNDERPRICED/i;
 
 export class Minter {
@@ -281,13 +284,21 @@ export class Minter {
     return result;
   }
 
-  /** Broadcasts a signed transaction; "already known" or "nonce too low" mean it (or a rival) got in first. */
+  /**
+   * Broadcasts a signed transaction. "already known" or "nonce too low" mean it (or a rival) got in first; a revert
+   * reported at broadcast (nodes that mine on receipt, like Hardhat's automine) means it was mined and failed.
+   * Either way the receipt wait decides what happened.
+   */
   private async broadcast(signed: string): Promise<void> {
     await this.retry("sendRawTransaction", async () => {
       try {
         await this.o.provider.send("eth_sendRawTransaction", [signed]);
       } catch (e) {
         if (NONCE_TEXT.test(shortError(e)) || NONCE_TEXT.test(String((e as { code?: unknown }).code))) return;
+        if (revertData(e) !== undefined) {
+          this.o.log("reverted-at-broadcast", { error: this.ledgerError(e)?.name ?? shortError(e) });
+          return;
+        }
         throw e;
       }
     });
@@ -315,7 +326,9 @@ export class Minter {
             if (late === null) return null;
             continue;
           }
-          if (signed === undefined) return null; // after a restart, without the signed bytes: re-check the chain
+          // After a restart (no signed bytes), or when the node keeps not knowing it: its nonce is unused, so
+          // nothing is lost by giving it up; the caller re-checks the chain and builds a new transaction.
+          if (signed === undefined || poll >= UNKNOWN_POLLS) return null;
           if (poll % 5 === 4) await this.broadcast(signed);
         }
       }

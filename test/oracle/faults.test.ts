@@ -154,6 +154,47 @@ describe("oracle under faults @slow", function () {
     await expectEachMintedOnce(ledger);
   });
 
+  it("drops what a rival minted in the same block (its own transaction reverted) and counts it as skipped", async function () {
+    const ledger = await deployLedger(node.provider, [devWallet(1).address, devWallet(2).address]);
+    const options = (key: number) => ({
+      ...RELAY_DEFAULTS,
+      source: { kind: "file" as const, file: exportFile },
+      partiesFile: parties,
+      salt: SALT,
+      rpcUrl: node.url,
+      network: "localhost",
+      ledger: address,
+      privateKey: devWallet(key).privateKey,
+      attesterKeys: [],
+      dryRun: false,
+      writeBack: false,
+      journalFile: path.join(tmp, `block-race-${key}.jsonl`),
+      quarantineFile: path.join(tmp, `block-race-q-${key}.jsonl`),
+      batchSize: 100,
+      pollMs: 50,
+      reporter: memoryReporter(),
+    });
+    const address = await ledger.getAddress();
+    await node.provider.send("evm_setAutomine", [false]);
+    try {
+      const both = Promise.all([relay(options(1)), relay(options(2))]);
+      // Both transactions wait in the mempool; then one block mines them: the second one reverts.
+      for (;;) {
+        const pending = (await node.provider.send("eth_getBlockByNumber", ["pending", false])) as { transactions: string[] };
+        if (pending.transactions.length >= 2) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await node.provider.send("evm_mine", []);
+      const [a, b] = await both;
+      expect(a.minted + b.minted).to.equal(expected.length);
+      expect([a.skippedAlreadyMinted, b.skippedAlreadyMinted]).to.have.members([0, expected.length]);
+      expect([a.transactions, b.transactions]).to.deep.equal([1, 1]);
+    } finally {
+      await node.provider.send("evm_setAutomine", [true]);
+    }
+    await expectEachMintedOnce(ledger);
+  });
+
   it("completes correctly when the RPC connection drops and refuses connections mid-run", async function () {
     const ledger = await deployLedger(node.provider, [devWallet(1).address]);
     const proxy = new Proxy(await freePort(), node.port);
