@@ -1,8 +1,10 @@
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { Transaction } from "ethers";
 import type { CarbonLedger } from "../../typechain-types";
 import { RELAY_DEFAULTS, relay } from "../../scripts/oracle/relay";
 import { memoryReporter } from "../../scripts/oracle/reporter";
@@ -191,6 +193,59 @@ describe("oracle under faults @slow", function () {
       expect([a.transactions, b.transactions]).to.deep.equal([1, 1]);
     } finally {
       await node.provider.send("evm_setAutomine", [true]);
+    }
+    await expectEachMintedOnce(ledger);
+  });
+
+  it("treats a revert reported at broadcast (a rival minted the batch just before) as already minted", async function () {
+    const ledger = await deployLedger(node.provider, [devWallet(1).address, devWallet(2).address]);
+    const rival = devWallet(2, node.provider);
+    let hijacked = false;
+    // A JSON-RPC proxy: before forwarding the oracle's first transaction, a rival sends the same calldata.
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (b: Buffer) => (body += b.toString()));
+      req.on("end", () => {
+        void (async () => {
+          const call = JSON.parse(body) as { method?: string; params?: unknown[] };
+          if (call.method === "eth_sendRawTransaction" && !hijacked) {
+            hijacked = true;
+            const tx = Transaction.from(String(call.params?.[0]));
+            await (await rival.sendTransaction({ to: tx.to, data: tx.data })).wait();
+          }
+          const upstream = await fetch(node.url, { method: "POST", headers: { "content-type": "application/json" }, body });
+          res.writeHead(upstream.status, { "content-type": "application/json" });
+          res.end(await upstream.text());
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const reporter = memoryReporter();
+      const summary = await relay({
+        ...RELAY_DEFAULTS,
+        source: { kind: "file", file: exportFile },
+        partiesFile: parties,
+        salt: SALT,
+        rpcUrl: `http://127.0.0.1:${port}`,
+        network: "localhost",
+        ledger: await ledger.getAddress(),
+        privateKey: devWallet(1).privateKey,
+        attesterKeys: [],
+        dryRun: false,
+        writeBack: false,
+        journalFile: path.join(tmp, "hijack.jsonl"),
+        quarantineFile: path.join(tmp, "hijack-q.jsonl"),
+        batchSize: 100,
+        pollMs: 50,
+        reporter,
+      });
+      expect(hijacked).to.equal(true);
+      expect(summary).to.include({ minted: 0, skippedAlreadyMinted: expected.length, transactions: 1 });
+      expect(reporter.lines.some((l) => l.includes('"event":"reverted-at-broadcast"') && l.includes("LedgerEvidenceUsed"))).to.equal(true);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await expectEachMintedOnce(ledger);
   });
