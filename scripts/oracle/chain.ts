@@ -5,8 +5,8 @@
  */
 import { FetchRequest, JsonRpcProvider, Network, Transaction, Wallet, keccak256 } from "ethers";
 import type { TransactionReceipt } from "ethers";
-import { ICarbonLedger__factory } from "../../typechain-types";
-import type { ICarbonLedger } from "../../typechain-types";
+import { ICarbonLedger__factory } from "../../typechain-types/factories/contracts/ledger/ICarbonLedger__factory";
+import type { ICarbonLedger } from "../../typechain-types/contracts/ledger/ICarbonLedger";
 import type { IssueRequest } from "../ledger/attestation";
 import { attestationDomain, signAttestation } from "../ledger/attestation";
 import type { Journal } from "./journal";

@@ -6,9 +6,8 @@ import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import dotenv from "dotenv";
 import { formatAmount, parseDate } from "../lib/units";
-import { FABRIC_DEFAULTS } from "./fabric-source";
 import type { RelayOptions, RelaySource, RelaySummary } from "./relay";
-import { OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
+import { FABRIC_DEFAULTS, OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
 import { jsonReporter, ttyReporter } from "./reporter";
 
 dotenv.config({ quiet: true });

@@ -30,13 +30,7 @@ export interface FabricOptions {
   timeoutMs: number;
 }
 
-export const FABRIC_DEFAULTS = {
-  channel: "emissions-data",
-  chaincode: "emissions",
-  queryFunction: "getAllEmissionsDataByDateRange",
-  writeBackFunction: "updateEmissionsMintedToken",
-  timeoutMs: 15_000,
-} as const;
+export { FABRIC_DEFAULTS } from "./fabric-defaults";
 
 const read = (flag: string, file: string): Parsed<Buffer> => {
   try {

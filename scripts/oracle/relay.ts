@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Wallet, getAddress, isAddress } from "ethers";
 import type { JsonRpcProvider } from "ethers";
-import { CarbonLedger__factory } from "../../typechain-types";
+// The one factory, not the typechain-types index: keeps the command's start-up short.
+import { CarbonLedger__factory } from "../../typechain-types/factories/contracts/ledger/CarbonLedger__factory";
 import { readDeployment } from "../lib/deployment";
 import type { IssueRequest } from "../ledger/attestation";
 import type { AuditedTotal, PeriodKind } from "./aggregate";
@@ -15,8 +16,8 @@ import { aggregate } from "./aggregate";
 import type { Log, RetryPolicy } from "./chain";
 import { Minter, connect, redactUrl, shortError, withRetry } from "./chain";
 import { partyCommitment } from "./evidence-hash";
-import type { FabricOptions } from "./fabric-source";
-import { FabricSource } from "./fabric-source";
+import type { FabricOptions, FabricSource } from "./fabric-source";
+export { FABRIC_DEFAULTS } from "./fabric-defaults";
 import type { SourceRecords } from "./file-source";
 import { readExportFile } from "./file-source";
 import { Journal } from "./journal";
@@ -137,7 +138,9 @@ async function readSource(o: RelayOptions): Promise<{ source: SourceRecords; fab
     if (!r.ok) throw new OracleError(r.error);
     return { source: r.value };
   }
-  const opened = FabricSource.open(o.source.fabric);
+  // Loaded only for the Fabric source: the gateway client is the heaviest module to start.
+  const { FabricSource: Fabric } = await import("./fabric-source");
+  const opened = Fabric.open(o.source.fabric);
   if (!opened.ok) throw new OracleError(opened.error);
   const r = await opened.value.query(o.source.fromDate, o.source.thruDate);
   if (!r.ok) {
