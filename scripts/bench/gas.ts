@@ -8,8 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { GasScenario } from "./scenario";
 import { ledgerScenarios } from "./ledger";
+import { daoScenarios } from "./dao";
 
-const SCENARIOS: GasScenario[] = [...ledgerScenarios];
+const SCENARIOS: GasScenario[] = [...ledgerScenarios, ...daoScenarios];
 
 const BUDGET_FILE = path.join(__dirname, "..", "..", "bench", "gas-budgets.json");
 

@@ -1,0 +1,111 @@
+import type { GasScenario } from "./scenario";
+import { gasOf, text } from "./scenario";
+
+const JAN_2024 = 1_704_067_200;
+const DAY = 86_400n;
+
+/**
+ * Climate DAO operations named as in bench/gas-budgets.json. The measured voters are not the first on their
+ * proposal; the first voter (26% of the supply) has already reached quorum, so the measured vote is an ordinary
+ * later vote. (The one vote that reaches quorum also computes quorum and records the late-quorum deadline:
+ * 104,711 gas for a plain vote and 126,530 for a criteria vote, measured with the first voter below quorum.)
+ * Descriptions are 100 characters, claim URIs 20. The proposal measured carries the five default criteria.
+ */
+export const daoScenarios: GasScenario[] = [
+  async (hre) => {
+    // Loaded here: they need the typechain types that gas.ts compiles first.
+    const { wireDao } = await import("../governance/wiring");
+    const { issueToProject, unwrap, CRITERIA_VOTE, encodeCriteriaVotes, Vote } = await import("../governance/proposals");
+    const { time } = await import("@nomicfoundation/hardhat-network-helpers");
+    const { ethers } = hre;
+    const [deployer, alice, bob, carol, erin, company, project, registrar] = await ethers.getSigners();
+    const members = [alice, bob, carol, erin];
+    const ledger = await (await ethers.getContractFactory("CarbonLedger")).deploy(deployer.address, 0);
+    await ledger.grantRole(await ledger.REGISTRAR_ROLE(), registrar.address);
+    const dao = await wireDao(deployer, {
+      ledger: await ledger.getAddress(),
+      token: {
+        name: "Climate DAO",
+        symbol: "CDAO",
+        holders: members.map((m) => m.address),
+        amounts: [400n, 300n, 260n, 40n].map((n) => n * 10n ** 18n),
+        transferable: false,
+      },
+      governor: {
+        votingDelay: DAY,
+        votingPeriod: 7n * DAY,
+        proposalThreshold: 10n ** 18n,
+        quorumNumerator: 10n,
+        lateQuorumExtension: 2n * DAY,
+        quadratic: false,
+      },
+      timelockDelay: 2n * DAY,
+    });
+    const { governor, claims } = dao;
+    const out: Record<string, number> = {};
+
+    out["dao.delegate"] = await gasOf(dao.token.connect(alice).delegate(alice.address));
+    for (const m of [bob, carol, erin]) await dao.token.connect(m).delegate(m.address);
+    await time.increase(1);
+
+    const issuance = (n: number, criteria?: readonly string[] | null) => {
+      const p = unwrap(
+        issueToProject({
+          ledger: ledger.target as string,
+          kind: "offset",
+          project: project.address,
+          projectName: "Bench forest",
+          amount: 12_500_000n,
+          fromDate: JAN_2024,
+          thruDate: JAN_2024 + 365 * 86_400 - 1,
+          evidenceHash: ethers.id(`bench project ${n}`),
+          metadata: text(20),
+          criteria,
+        }),
+      );
+      return { ...p, description: text(100, String(n)) };
+    };
+    const withCriteria = issuance(1); // the default criteria
+    const plain = issuance(2, null);
+    const descHash = ethers.id(withCriteria.description);
+    const g = governor.connect(alice);
+    out["dao.propose"] = await gasOf(
+      g.proposeWithCriteria(
+        withCriteria.targets, withCriteria.values, withCriteria.calldatas, withCriteria.description,
+        withCriteria.criteria ?? [],
+      ),
+    );
+    await g.propose(plain.targets, plain.values, plain.calldatas, plain.description);
+    const criteriaId = await governor.getProposalId(withCriteria.targets, withCriteria.values, withCriteria.calldatas, descHash);
+    const plainId = await governor.getProposalId(plain.targets, plain.values, plain.calldatas, ethers.id(plain.description));
+
+    await time.increaseTo(await governor.proposalSnapshot(criteriaId));
+    const allFor = encodeCriteriaVotes([Vote.For, Vote.For, Vote.For, Vote.For, Vote.For]);
+    await governor.connect(carol).castVoteWithReasonAndParams(criteriaId, CRITERIA_VOTE, "", allFor);
+    out["dao.vote.criteria"] = await gasOf(
+      governor.connect(bob).castVoteWithReasonAndParams(criteriaId, CRITERIA_VOTE, "", allFor),
+    );
+    await governor.connect(carol).castVote(plainId, Vote.For);
+    out["dao.vote"] = await gasOf(governor.connect(bob).castVote(plainId, Vote.For));
+
+    await time.increaseTo(await governor.proposalDeadline(criteriaId));
+    out["dao.queue"] = await gasOf(governor.queue(withCriteria.targets, withCriteria.values, withCriteria.calldatas, descHash));
+    await time.increaseTo(await governor.proposalEta(criteriaId));
+    out["dao.execute"] = await gasOf(
+      governor.execute(withCriteria.targets, withCriteria.values, withCriteria.calldatas, descHash),
+    );
+
+    await ledger.connect(registrar).setParticipant(company.address, true);
+    const claim = (n: number) => ({
+      year: 2024,
+      kind: 2,
+      value: 1_000_000_000n,
+      baseYear: 0,
+      evidenceHash: ethers.id(`bench claim ${n}`),
+      uri: text(20),
+    });
+    await claims.connect(company).submitClaim(claim(0)); // the first claim ever pays the counter's first write
+    out["claims.submit"] = await gasOf(claims.connect(company).submitClaim(claim(1)));
+    return out;
+  },
+];
