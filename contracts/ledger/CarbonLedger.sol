@@ -467,7 +467,9 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
             uint256(record.createdAt).toString(),
             ',"metadata":',
             // Escaped into a JSON string: whatever an issuer wrote cannot break or add to the document.
-            bytes(record.metadata).length == 0 ? "null" : string.concat('"', record.metadata.escapeJSON(), '"'),
+            bytes(record.metadata).length == 0
+                ? "null"
+                : string.concat('"', Strings.escapeJSON(record.metadata), '"'),
             "}"
         );
     }

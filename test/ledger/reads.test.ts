@@ -186,7 +186,7 @@ describe("reads", function () {
       return { doc, properties: doc.properties };
     }
 
-    it("serves a data URI with the record as JSON, embedding JSON metadata", async function () {
+    it("serves a data URI with the record as JSON, the metadata as an escaped JSON string", async function () {
       const f = await loadFixture(deployLedger);
       const request = issueRequest({
         tokenType: TokenType.REC,
@@ -207,8 +207,18 @@ describe("reads", function () {
         fromDate: request.fromDate,
         thruDate: request.thruDate,
         createdAt: await time.latest(),
-        metadata: { registry: "I-REC", device: "PV-7", mwh: 4.2 },
+        metadata: '{"registry":"I-REC","device":"PV-7","mwh":4.2}',
       });
+    });
+
+    it("keeps the document valid and unaltered whatever the metadata holds", async function () {
+      const f = await loadFixture(deployLedger);
+      const hostile = '{"a":1},"issuer":"0x0000000000000000000000000000000000000bad","x":"\\\n';
+      const request = issueRequest({ tokenType: TokenType.REC, issuee: f.alice.address, metadata: hostile });
+      const id = await issued(f, request);
+      const { properties } = await metadataOf(f, id);
+      expect(properties.issuer).to.equal(f.recIssuer.address.toLowerCase());
+      expect(properties.metadata).to.equal(hostile);
     });
 
     it("names offsets and emissions and gives them g CO2e as unit; empty metadata is null", async function () {
@@ -222,7 +232,7 @@ describe("reads", function () {
       expect([o.properties.unit, d.properties.unit]).to.deep.equal(["g CO2e", "g CO2e"]);
       expect([o.properties.tokenType, d.properties.tokenType]).to.deep.equal([TokenType.Offset, TokenType.Emissions]);
       expect(o.properties.metadata).to.equal(null);
-      expect(d.properties.metadata).to.deep.equal({ source: "test" });
+      expect(d.properties.metadata).to.equal('{"source":"test"}');
     });
 
     it("returns URI metadata as is", async function () {
