@@ -23,12 +23,14 @@ import { loadParameters } from "../deploy/parameters";
 import type { DeploymentRecord } from "./lib/deployment";
 import { formatAmount, parseAmount, parseDate } from "./lib/units";
 import type { Proposal } from "./governance/proposals";
-import { changeLedgerRole, issueToProject, proposalId, recordClaimVerdict, unwrap } from "./governance/proposals";
+import {
+  CRITERIA_VOTE, changeLedgerRole, encodeCriteriaVotes, issueToProject, proposalId, recordClaimVerdict, unwrap,
+} from "./governance/proposals";
 import { partyCommitment } from "./oracle/evidence-hash";
 import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, relay } from "./oracle/relay";
 import { memoryReporter } from "./oracle/reporter";
 import type { SupportName } from "./cli/lib/dao";
-import { CRITERIA_VOTE, PROPOSAL_STATES, SUPPORT, criteriaParams, descriptionHash } from "./cli/lib/dao";
+import { PROPOSAL_STATES, SUPPORT, descriptionHash } from "./cli/lib/dao";
 import { developmentAccountKey } from "./cli/lib/accounts";
 import { nameCommitment, positionOf, retirementReceipts } from "./cli/lib/ledger";
 import { table } from "./cli/lib/output";
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
       const vote = votes[i] ?? ["for"];
       const g = governor.connect(m);
       if (criteria === undefined) await mined(g.castVoteWithReason(id, SUPPORT[vote[0] ?? "for"], "demo vote"));
-      else await mined(g.castVoteWithReasonAndParams(id, CRITERIA_VOTE, "demo vote", criteriaParams(vote)));
+      else await mined(g.castVoteWithReasonAndParams(id, CRITERIA_VOTE, "demo vote", encodeCriteriaVotes(vote.map((v) => SUPPORT[v]))));
     }
     await time.increase(Number(await governor.votingPeriod()) + 1);
     await mined(governor.queue(targets, values, calldatas, descriptionHash(description)));

@@ -6,12 +6,7 @@ import { getAddress, verifyTypedData } from "ethers";
 import type { Attestation, IssueRequest } from "../../ledger/attestation";
 import { ATTESTATION_TYPES, attestationDomain, attestationValue, signAttestation } from "../../ledger/attestation";
 import type { AuditedTotal } from "../../oracle/aggregate";
-import { aggregate } from "../../oracle/aggregate";
-import { readExportFile } from "../../oracle/file-source";
-import { validateRecords } from "../../oracle/records";
 import type { RelaySummary } from "../../oracle/relay";
-import { DEMO_SALT, OracleError, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay } from "../../oracle/relay";
-import { jsonReporter } from "../../oracle/reporter";
 import { formatAmount, formatDate, parseDate } from "../../lib/units";
 import type { Parsed } from "../../lib/units";
 import {
@@ -49,7 +44,10 @@ function evidenceFrom(opts: Record<string, unknown>): string {
  * The audited totals of an export file that may back token `id` (the oracle's aggregation of the file's valid
  * records with the party salt): the total whose evidence hash is `id`, else all totals of `--party`.
  */
-function totalsFromRecords(file: string, period: string, party: string | undefined, id: bigint): AuditedTotal[] {
+async function totalsFromRecords(file: string, period: string, party: string | undefined, id: bigint): Promise<AuditedTotal[]> {
+  const [{ aggregate }, { readExportFile }, { validateRecords }, { DEMO_SALT, SAMPLE_FILES }] = await Promise.all([
+    import("../../oracle/aggregate"), import("../../oracle/file-source"), import("../../oracle/records"), import("../../oracle/relay"),
+  ]);
   if (period !== "month" && period !== "year" && period !== "range") throw new UsageError(`--period "${period}": expected month, year or range`);
   const read = readExportFile(file);
   if (!read.ok) throw new UsageError(read.error.replace(/^--file/, "--records"));
@@ -268,7 +266,7 @@ export function registerAuditor(program: Command): void {
       let fromDate = from === undefined ? undefined : need(parseDate(from, "--from-date"));
       let thruDate = thru === undefined ? undefined : need(parseDate(thru, "--thru-date", true));
       // The oracle's evidence: the same records, party commitment and period always give the same hash.
-      const candidates = recordsFile === undefined ? undefined : totalsFromRecords(recordsFile, opt(opts, "period"), optional(opts, "party"), id);
+      const candidates = recordsFile === undefined ? undefined : await totalsFromRecords(recordsFile, opt(opts, "period"), optional(opts, "party"), id);
       let computed = candidates === undefined ? evidenceFrom(opts) : "";
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
@@ -314,6 +312,10 @@ export function registerAuditor(program: Command): void {
     .action(action(async (opts, g) => {
       const period = opt(opts, "period");
       if (period !== "month" && period !== "year" && period !== "range") throw new UsageError(`--period "${period}": expected month, year or range`);
+      // The oracle is loaded only for this command.
+      const [{ OracleError, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay }, { jsonReporter }] = await Promise.all([
+        import("../../oracle/relay"), import("../../oracle/reporter"),
+      ]);
       const file = optional(opts, "file") ?? SAMPLE_FILES[0] ?? "";
       if (!fs.existsSync(file)) throw new UsageError(`--file "${file}": no such file`);
       const partiesFile = optional(opts, "parties") ?? process.env["ORACLE_PARTIES_FILE"] ?? SAMPLE_PARTIES;

@@ -4,10 +4,6 @@ import type { Command } from "commander";
 import { formatUnits, parseUnits } from "ethers";
 import type { ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../../typechain-types";
 import type { Proposal } from "../../governance/proposals";
-import {
-  DEFAULT_CRITERIA, changeGovernorSetting, changeLedgerRole, issueToProject, projectEvidenceHash, proposalId, recordClaimVerdict,
-  revokeIssuance,
-} from "../../governance/proposals";
 import type { Parsed } from "../../lib/units";
 import {
   ROLES, parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseRole, parseSwitch, parseText, parseTokenId,
@@ -18,7 +14,10 @@ import type { Context } from "../lib/context";
 import { connect, sendTx, suiteContract } from "../lib/context";
 import { UsageError, need } from "../lib/errors";
 import type { ProposalView, SettingName, SupportName } from "../lib/dao";
-import { CRITERIA_VOTE, SETTINGS, SUPPORT, criteriaParams, descriptionHash, listProposals, otherSettingProposal } from "../lib/dao";
+import { SETTINGS, SUPPORT, descriptionHash, listProposals, otherSettingProposal } from "../lib/dao";
+
+/** The proposal builders, loaded when a command needs them (they load every TypeChain factory: slow to start). */
+const builders = () => import("../../governance/proposals");
 import { documentHash, quantityOf } from "../lib/ledger";
 import { emit, table } from "../lib/output";
 import { ledgerOf, requireToken } from "../lib/suite";
@@ -118,7 +117,7 @@ async function propose(ctx: Context, proposal: Proposal): Promise<void> {
     ? { contract: governor, method: "propose", args: [targets, values, calldatas, description], summary }
     : { contract: governor, method: "proposeWithCriteria", args: [targets, values, calldatas, description, criteria], summary };
   const tx = await sendTx(ctx, plan);
-  const id = proposalId(proposal);
+  const id = (await builders()).proposalId(proposal);
   emit(ctx.options.json === true, { proposal: id.toString(), description, criteria: criteria ?? [], transaction: tx.hash, block: tx.block },
     () => [`proposed ${id}`, `  ${summary} (tx ${tx.hash})`]);
 }
@@ -160,7 +159,7 @@ export function registerDao(program: Command): void {
 
   const proposeCmd = dao.command("propose").description("propose a governed act: issue, verdict, revoke, role, setting");
 
-  proposeOptions(proposeCmd.command("issue").description("the timelock issues offsets or RECs to a project (default criteria: " + DEFAULT_CRITERIA.join(", ") + ")"))
+  proposeOptions(proposeCmd.command("issue").description("the timelock issues offsets or RECs to a project (voted on the DAO's default quality criteria unless --criteria)"))
     .requiredOption("--type <type>", "offset or rec")
     .requiredOption("--to <address>", "project account receiving the tokens")
     .requiredOption("--project-name <name>", "project name, shown in the proposal")
@@ -181,6 +180,7 @@ export function registerDao(program: Command): void {
       const docs = Array.isArray(opts["document"]) ? (opts["document"] as string[]) : [];
       const hashText = optional(opts, "evidenceHash");
       if ((docs.length === 0) === (hashText === undefined)) throw new UsageError("--document: give the project documents or --evidence-hash (one of them)");
+      const { DEFAULT_CRITERIA, issueToProject, projectEvidenceHash } = await builders();
       const evidenceHash = hashText !== undefined
         ? need(parseBytes32(hashText, "--evidence-hash"))
         : projectEvidenceHash(docs.map((d) => documentHash(readFileArg(d, "--document"))), metadata);
@@ -209,6 +209,7 @@ export function registerDao(program: Command): void {
       const ctx = await connect(g);
       const claims = await suiteContract<ClaimsRegistry>(ctx, "ClaimsRegistry");
       if (claimId > (await claims.claimCount())) throw new UsageError(`--claim ${claimId}: no such claim`);
+      const { recordClaimVerdict } = await builders();
       const built = need(recordClaimVerdict({ registry: await claims.getAddress(), claimId, approved: v === "approve", reason, proposer: ctx.from }));
       await propose(ctx, shaped(opts, built));
     }));
@@ -228,6 +229,7 @@ export function registerDao(program: Command): void {
       await requireToken(ledger, id);
       const tokenType = Number((await ledger.recordOf(id)).tokenType);
       const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
+      const { revokeIssuance } = await builders();
       const built = need(revokeIssuance({
         ledger: await ledger.getAddress(), holder, id, amount, quantity: quantityOf(tokenType), reason, proposer: ctx.from,
       }));
@@ -247,6 +249,7 @@ export function registerDao(program: Command): void {
       need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
+      const { changeLedgerRole } = await builders();
       const built = need(changeLedgerRole({ ledger: await ledger.getAddress(), role: ROLES[role], account, grant: change === "grant", proposer: ctx.from }));
       await propose(ctx, shaped(opts, built));
     }));
@@ -270,6 +273,7 @@ export function registerDao(program: Command): void {
       need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
       const governorSetting = SETTINGS[setting].governor;
+      const { changeGovernorSetting } = await builders();
       const built = governorSetting !== undefined
         ? need(changeGovernorSetting({ governor: await (await governorOf(ctx)).getAddress(), setting: governorSetting, value: value as bigint, proposer: ctx.from }))
         : await otherSettingProposal(
@@ -307,7 +311,8 @@ export function registerDao(program: Command): void {
         if (votes.length !== p.criteria.length) {
           throw new UsageError(`--criteria-votes: proposal ${id} has ${p.criteria.length} criteria (${p.criteria.join(", ")}); give one vote each`);
         }
-        args = [id, CRITERIA_VOTE, reason, criteriaParams(votes)];
+        const { CRITERIA_VOTE, encodeCriteriaVotes } = await builders();
+        args = [id, CRITERIA_VOTE, reason, encodeCriteriaVotes(votes.map((v) => SUPPORT[v]))];
       }
       const tx = await sendTx(ctx, { contract: governor, method: "castVoteWithReasonAndParams", args, summary: `vote on proposal ${p.title}` });
       emit(g.json === true, { proposal: id.toString(), voter: ctx.from, weight, criteria: p.criteria, transaction: tx.hash },

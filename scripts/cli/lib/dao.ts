@@ -5,7 +5,6 @@
 import { id as keccakText } from "ethers";
 import type { CarbonLedger, ClimateGovernor, Timelock } from "../../../typechain-types";
 import type { Proposal } from "../../governance/proposals";
-import { encodeCriteriaVotes } from "../../governance/proposals";
 
 /** What a proposal does: calls from the timelock, in order. */
 export interface ProposalActions {
@@ -118,7 +117,4 @@ export const descriptionHash = (description: string): string => keccakText(descr
 /** Governor `support` values. */
 export const SUPPORT = { against: 0, for: 1, abstain: 2 } as const;
 export type SupportName = keyof typeof SUPPORT;
-export { CRITERIA_VOTE } from "../../governance/proposals";
 
-/** The params bytes of a criteria vote: one support byte per criterion. */
-export const criteriaParams = (votes: SupportName[]): string => encodeCriteriaVotes(votes.map((v) => SUPPORT[v]));
