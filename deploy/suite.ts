@@ -1,34 +1,31 @@
 /**
- * Deploys and wires the whole suite as resumable steps: ledger, timelock, voting token, governor, claims registry;
- * roles as ../shared/DESIGN.md says; ledger admin handed to the timelock with the two-step transfer; the deployer
- * keeps nothing.
+ * Deploys and wires the whole suite as resumable steps: the ledger with the roles and settings of the network's
+ * parameters, then the DAO through scripts/governance/wiring.ts (timelock, voting token, governor, claims registry;
+ * the governor as the timelock's only proposer and canceller; the ledger's admin handed to the timelock with the
+ * two-step transfer; the deployer keeps nothing).
  *
  * The record (`deployments/<network>.json`) lists finished steps and deployed addresses and is saved after each
- * step (and before waiting for each deployment transaction), so re-running after an interruption skips what is
- * done and never redeploys an existing contract. Wiring steps check the chain before each transaction.
+ * step, so re-running after an interruption skips what is done and never redeploys a recorded contract. The
+ * ledger's deployment transaction is recorded before it is mined (`pending`), so even an interruption while it
+ * is in flight does not deploy a second ledger. Every wiring step checks the chain before it sends anything.
  */
 import type { Signer, TransactionReceipt } from "ethers";
-import { ZeroAddress, ZeroHash, id as keccakId } from "ethers";
+import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { CarbonLedger, Timelock } from "../typechain-types";
 import type { ContractName, DeploymentRecord } from "../scripts/lib/deployment";
+import type { DaoAddresses, DaoParameters, WiringStep } from "../scripts/governance/wiring";
 import type { SuiteParameters } from "./parameters";
 import { parametersForRecord } from "./parameters";
 
+/** The wiring steps of scripts/governance/wiring.ts (WIRING_STEPS), in order. */
+const DAO_STEPS = [
+  "deploy-timelock", "deploy-token", "deploy-governor", "deploy-claims", "governor-roles", "ledger-roles", "ledger-admin",
+  "timelock-delay", "deployer-renounce",
+] as const satisfies readonly WiringStep[];
+
 /** The steps, in order. Their names are stored in the record. */
-export const STEPS = [
-  "deploy-ledger",
-  "deploy-timelock",
-  "deploy-voting-token",
-  "deploy-governor",
-  "deploy-claims-registry",
-  "ledger-roles",
-  "ledger-settings",
-  "timelock-roles",
-  "begin-admin-transfer",
-  "accept-admin-transfer",
-  "renounce-deployer",
-] as const;
+export const STEPS = ["deploy-ledger", "ledger-parameter-roles", "ledger-settings", ...DAO_STEPS] as const;
 export type StepName = (typeof STEPS)[number];
 
 export interface DeployOptions {
@@ -55,10 +52,31 @@ export interface DeployResult {
   waitUntil?: number;
 }
 
-/** Salt of the timelock operation that accepts the ledger admin role, fixed so a resumed run finds it. */
-export const HANDOVER_SALT = keccakId("net-emissions-suite/handover/v1");
+/** Thrown from the wiring's step callback to stop a run: after `stopAfter` steps, or before a long wait. */
+class Stop extends Error {
+  constructor(readonly waitUntil?: number) {
+    super("deployment stopped");
+  }
+}
 
 const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)));
+
+/** The wiring's parameters from the network's parameters. */
+export function daoParameters(ledger: string, p: SuiteParameters): DaoParameters {
+  return {
+    ledger,
+    token: {
+      name: p.votingToken.name, symbol: p.votingToken.symbol, holders: p.votingToken.holders.map((h) => h.account),
+      amounts: p.votingToken.holders.map((h) => h.amount), transferable: p.votingToken.transferable,
+    },
+    governor: {
+      votingDelay: BigInt(p.governor.votingDelay), votingPeriod: BigInt(p.governor.votingPeriod),
+      proposalThreshold: p.governor.proposalThreshold, quorumNumerator: BigInt(p.governor.quorumPercent),
+      lateQuorumExtension: BigInt(p.governor.lateQuorumExtension), quadratic: p.governor.quadratic,
+    },
+    timelockDelay: BigInt(p.timelock.minDelay),
+  };
+}
 
 export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
   const { hre, deployer, parameters: p } = o;
@@ -72,173 +90,151 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
   if (record.deployer.toLowerCase() !== deployerAddress.toLowerCase()) {
     throw new Error(`this deployment was started by ${record.deployer}; resume it with that account`);
   }
-  record.steps ??= [];
-  const done = new Set(record.steps);
+  const steps = (record.steps ??= []);
   const ran: StepName[] = [];
-  const skipped: StepName[] = [];
-
-  const address = (name: ContractName): string => {
-    const entry = record.contracts[name];
-    if (entry === undefined) throw new Error(`${name} is not deployed yet`);
-    return entry.address;
+  const skipped: StepName[] = STEPS.filter((s) => steps.includes(s));
+  const finish = (step: StepName): void => {
+    if (!steps.includes(step)) {
+      steps.push(step);
+      ran.push(step);
+    }
+    o.save(record);
+    if (o.stopAfter !== undefined && steps.length >= o.stopAfter && steps.length < STEPS.length) {
+      o.log(`stopped after ${steps.length} steps (DEPLOY_STOP_AFTER); re-run to resume`);
+      throw new Stop();
+    }
   };
-  const at = async <T>(name: ContractName): Promise<T> =>
-    (await ethers.getContractAt(name, address(name), deployer)) as unknown as T;
-  const wait = async (tx: Promise<{ wait(): Promise<TransactionReceipt | null> }>): Promise<void> => {
+  const mined = async (tx: Promise<{ wait(): Promise<TransactionReceipt | null> }>): Promise<void> => {
     const receipt = await (await tx).wait();
     if (receipt === null || receipt.status !== 1) throw new Error("a deployment transaction failed");
   };
 
-  /** Deploys `name` once: records the pending hash first, so a resumed run picks up a sent deployment. */
-  async function deployContract(name: ContractName, args: unknown[]): Promise<void> {
-    if (record.contracts[name] !== undefined) return;
-    let hash = record.pending?.[name];
-    let receipt: TransactionReceipt | null = hash === undefined ? null : await ethers.provider.getTransactionReceipt(hash);
-    if (hash !== undefined && receipt === null) {
-      const pendingTx = await ethers.provider.getTransaction(hash);
-      if (pendingTx !== null) receipt = await pendingTx.wait();
+  try {
+    // 1. The ledger, its deployment transaction recorded before it is mined.
+    if (!steps.includes("deploy-ledger")) {
+      o.log(`step 1/${STEPS.length}: deploy-ledger`);
+      await deployLedger(o, record, deployerAddress);
+      finish("deploy-ledger");
     }
-    if (receipt === null || receipt.status !== 1 || receipt.contractAddress === null) {
-      const factory = await ethers.getContractFactory(name, deployer);
-      const request = await factory.getDeployTransaction(...args);
-      const sent = await deployer.sendTransaction(request);
-      hash = sent.hash;
-      record.pending = { ...record.pending, [name]: hash };
-      o.save(record);
-      receipt = await sent.wait();
-    }
-    if (receipt === null || receipt.status !== 1 || receipt.contractAddress === null) throw new Error(`deploying ${name} failed`);
-    record.contracts[name] = { address: receipt.contractAddress, block: receipt.blockNumber, transaction: receipt.hash, args: json(args) as unknown[] };
-    if (record.pending !== undefined) delete record.pending[name];
-    o.log(`  ${name} at ${receipt.contractAddress} (block ${receipt.blockNumber})`);
-  }
+    const ledgerAddress = record.contracts.CarbonLedger?.address ?? "";
+    const ledger = (await ethers.getContractAt("CarbonLedger", ledgerAddress, deployer)) as unknown as CarbonLedger;
 
-  async function grantIfMissing(contract: CarbonLedger | Timelock, role: string, account: string): Promise<void> {
-    if (!(await contract.hasRole(role, account))) await wait(contract.grantRole(role, account));
-  }
-
-  /** Waits for the ledger's admin-transfer schedule; undefined when it passed, else the time to re-run. */
-  async function adminScheduleWait(ledger: CarbonLedger): Promise<number | undefined> {
-    const [, schedule] = await ledger.pendingDefaultAdmin();
-    for (;;) {
-      const block = await ethers.provider.getBlock("latest");
-      const now = block?.timestamp ?? 0;
-      if (now > Number(schedule)) return undefined;
-      const remaining = Number(schedule) - now + 1;
-      if (remaining > (o.maxWaitSeconds ?? 600)) return Number(schedule) + 1;
-      if (o.network === "hardhat") {
-        // The in-process chain lives only for this run: move its clock instead of waiting.
-        await ethers.provider.send("evm_increaseTime", [remaining]);
-        await ethers.provider.send("evm_mine", []);
-        continue;
-      }
-      o.log(`  waiting ${remaining}s for the ledger's admin-transfer delay`);
-      await new Promise((r) => setTimeout(r, Math.min(remaining, 15) * 1000));
-      if (o.network === "localhost") await ethers.provider.send("evm_mine", []);
-    }
-  }
-
-  const steps: Record<StepName, () => Promise<number | undefined | void>> = {
-    "deploy-ledger": () => deployContract("CarbonLedger", [deployerAddress, p.ledger.adminTransferDelay]),
-    // minDelay 0 while wiring; the handover operation sets the real delay (only the timelock itself can).
-    "deploy-timelock": () => deployContract("Timelock", [0, [], [], deployerAddress]),
-    "deploy-voting-token": () => deployContract("VotingToken", [
-      p.votingToken.name, p.votingToken.symbol, p.votingToken.holders.map((h) => h.account),
-      p.votingToken.holders.map((h) => h.amount), address("Timelock"), p.votingToken.transferable,
-    ]),
-    "deploy-governor": () => deployContract("ClimateGovernor", [
-      address("VotingToken"), address("Timelock"), p.governor.votingDelay, p.governor.votingPeriod,
-      p.governor.proposalThreshold, p.governor.quorumPercent, p.governor.lateQuorumExtension, p.governor.quadratic,
-    ]),
-    "deploy-claims-registry": () => deployContract("ClaimsRegistry", [address("CarbonLedger"), address("Timelock"), address("ClimateGovernor")]),
-    "ledger-roles": async () => {
-      const ledger = await at<CarbonLedger>("CarbonLedger");
-      const timelock = address("Timelock");
-      const grants: [string, string][] = [
-        [await ledger.OFFSET_ISSUER_ROLE(), timelock],
-        [await ledger.REC_ISSUER_ROLE(), timelock],
-        [await ledger.REVOKER_ROLE(), timelock],
-        [await ledger.PAUSER_ROLE(), p.ledger.guardian],
-      ];
+    // 2-3. The parameters' roles and settings, while the deployer is still the ledger's admin.
+    if (!steps.includes("ledger-parameter-roles")) {
+      o.log(`step 2/${STEPS.length}: ledger-parameter-roles`);
+      const grants: [string, string][] = [[await ledger.PAUSER_ROLE(), p.ledger.guardian]];
       for (const a of p.ledger.registrars) grants.push([await ledger.REGISTRAR_ROLE(), a]);
       for (const a of p.ledger.auditors) grants.push([await ledger.EMISSIONS_AUDITOR_ROLE(), a]);
       for (const a of p.ledger.recIssuers) grants.push([await ledger.REC_ISSUER_ROLE(), a]);
       for (const a of p.ledger.offsetIssuers) grants.push([await ledger.OFFSET_ISSUER_ROLE(), a]);
-      for (const [role, account] of grants) await grantIfMissing(ledger, role, account);
-    },
-    "ledger-settings": async () => {
-      const ledger = await at<CarbonLedger>("CarbonLedger");
-      if ((await ledger.limitedMode()) !== p.ledger.limitedMode) await wait(ledger.setLimitedMode(p.ledger.limitedMode));
+      for (const [role, account] of grants) if (!(await ledger.hasRole(role, account))) await mined(ledger.grantRole(role, account));
+      finish("ledger-parameter-roles");
+    }
+    if (!steps.includes("ledger-settings")) {
+      o.log(`step 3/${STEPS.length}: ledger-settings`);
+      if ((await ledger.limitedMode()) !== p.ledger.limitedMode) await mined(ledger.setLimitedMode(p.ledger.limitedMode));
       if (Number(await ledger.attestationThreshold()) !== p.ledger.attestationThreshold) {
-        await wait(ledger.setAttestationThreshold(p.ledger.attestationThreshold));
+        await mined(ledger.setAttestationThreshold(p.ledger.attestationThreshold));
       }
-    },
-    "timelock-roles": async () => {
-      const timelock = await at<Timelock>("Timelock");
-      const governor = address("ClimateGovernor");
-      await grantIfMissing(timelock, await timelock.PROPOSER_ROLE(), governor);
-      await grantIfMissing(timelock, await timelock.CANCELLER_ROLE(), governor);
-      await grantIfMissing(timelock, await timelock.EXECUTOR_ROLE(), ZeroAddress); // anyone executes
-    },
-    "begin-admin-transfer": async () => {
-      const ledger = await at<CarbonLedger>("CarbonLedger");
-      const timelock = address("Timelock");
-      const [pending] = await ledger.pendingDefaultAdmin();
-      if ((await ledger.defaultAdmin()) !== timelock && pending !== timelock) await wait(ledger.beginDefaultAdminTransfer(timelock));
-    },
-    "accept-admin-transfer": async () => {
-      const ledger = await at<CarbonLedger>("CarbonLedger");
-      const timelock = await at<Timelock>("Timelock");
-      if ((await ledger.defaultAdmin()) === address("Timelock") && (await timelock.getMinDelay()) === BigInt(p.timelock.minDelay)) return;
-      const waitUntil = await adminScheduleWait(ledger);
-      if (waitUntil !== undefined) return waitUntil;
-      // One timelock operation, with delay 0 while the timelock's delay is still 0: the timelock accepts the
-      // ledger admin role, then sets its own minimum delay to the parameter.
-      const targets = [address("CarbonLedger"), address("Timelock")];
-      const calldatas = [
-        ledger.interface.encodeFunctionData("acceptDefaultAdminTransfer"),
-        timelock.interface.encodeFunctionData("updateDelay", [p.timelock.minDelay]),
-      ];
-      const values = [0, 0];
-      const operation = await timelock.hashOperationBatch(targets, values, calldatas, ZeroHash, HANDOVER_SALT);
-      const proposer = await timelock.PROPOSER_ROLE();
-      if (!(await timelock.isOperation(operation))) {
-        await grantIfMissing(timelock, proposer, deployerAddress);
-        await wait(timelock.scheduleBatch(targets, values, calldatas, ZeroHash, HANDOVER_SALT, 0));
-      }
-      if (!(await timelock.isOperationDone(operation))) await wait(timelock.executeBatch(targets, values, calldatas, ZeroHash, HANDOVER_SALT));
-    },
-    "renounce-deployer": async () => {
-      const timelock = await at<Timelock>("Timelock");
-      for (const role of [await timelock.PROPOSER_ROLE(), await timelock.CANCELLER_ROLE(), await timelock.EXECUTOR_ROLE(), await timelock.DEFAULT_ADMIN_ROLE()]) {
-        if (await timelock.hasRole(role, deployerAddress)) await wait(timelock.renounceRole(role, deployerAddress));
-      }
-    },
-  };
+      finish("ledger-settings");
+    }
 
-  for (const step of STEPS) {
-    if (done.has(step)) {
-      skipped.push(step);
-      continue;
+    // 4-12. The DAO, by the wiring's idempotent steps; each reported step is recorded.
+    if (!DAO_STEPS.every((s) => steps.includes(s))) {
+      const { wireDao } = await import("../scripts/governance/wiring");
+      const params = daoParameters(ledgerAddress, p);
+      const existing: DaoAddresses = {
+        timelock: record.contracts.Timelock?.address, token: record.contracts.VotingToken?.address,
+        governor: record.contracts.ClimateGovernor?.address, claims: record.contracts.ClaimsRegistry?.address,
+      };
+      await wireDao(deployer, params, {
+        existing,
+        waitUntil: (timestamp) => waitForChainTime(o, timestamp),
+        onStep: async (step, addresses) => {
+          await recordAddresses(o, record, addresses, params, deployerAddress);
+          if (!steps.includes(step)) o.log(`step ${STEPS.indexOf(step) + 1}/${STEPS.length}: ${step}`);
+          finish(step);
+        },
+      });
     }
-    if (o.stopAfter !== undefined && record.steps.length >= o.stopAfter) {
-      o.log(`stopped after ${record.steps.length} steps (DEPLOY_STOP_AFTER); re-run to resume`);
-      return { record, complete: false, ran, skipped };
-    }
-    o.log(`step ${STEPS.indexOf(step) + 1}/${STEPS.length}: ${step}`);
-    const waitUntil = await steps[step]();
-    if (typeof waitUntil === "number") {
-      o.log(`the ledger's admin-transfer delay ends at ${new Date(waitUntil * 1000).toISOString()}; re-run the deploy after that`);
-      return { record, complete: false, ran, skipped, waitUntil };
-    }
-    record.steps.push(step);
-    done.add(step);
-    ran.push(step);
-    o.save(record);
+  } catch (error) {
+    if (error instanceof Stop) return { record, complete: false, ran, skipped, waitUntil: error.waitUntil };
+    throw error;
   }
   record.completedAt ??= new Date().toISOString();
   o.save(record);
   return { record, complete: true, ran, skipped };
+}
+
+/** Deploys the ledger once: a sent deployment is found again by its recorded hash. */
+async function deployLedger(o: DeployOptions, record: DeploymentRecord, deployerAddress: string): Promise<void> {
+  const ethers = o.hre.ethers;
+  const args: [string, number] = [deployerAddress, o.parameters.ledger.adminTransferDelay];
+  const hash = record.pending?.CarbonLedger;
+  let receipt: TransactionReceipt | null = hash === undefined ? null : await ethers.provider.getTransactionReceipt(hash);
+  if (hash !== undefined && receipt === null) {
+    const inFlight = await ethers.provider.getTransaction(hash);
+    if (inFlight !== null) receipt = await inFlight.wait();
+  }
+  if (receipt === null || receipt.status !== 1 || receipt.contractAddress === null) {
+    const factory = await ethers.getContractFactory("CarbonLedger", o.deployer);
+    const sent = await o.deployer.sendTransaction(await factory.getDeployTransaction(...args));
+    record.pending = { ...record.pending, CarbonLedger: sent.hash };
+    o.save(record);
+    receipt = await sent.wait();
+  }
+  if (receipt === null || receipt.status !== 1 || receipt.contractAddress === null) throw new Error("deploying CarbonLedger failed");
+  record.contracts.CarbonLedger = { address: receipt.contractAddress, block: receipt.blockNumber, transaction: receipt.hash, args: json(args) as unknown[] };
+  if (record.pending !== undefined) delete record.pending.CarbonLedger;
+  o.log(`  CarbonLedger at ${receipt.contractAddress} (block ${receipt.blockNumber})`);
+}
+
+/**
+ * Records the DAO contracts the wiring reported, with their constructor arguments (as scripts/governance/wiring.ts
+ * passes them) for explorer verification, and the block where log queries start.
+ */
+async function recordAddresses(
+  o: DeployOptions, record: DeploymentRecord, a: DaoAddresses, params: DaoParameters, deployerAddress: string,
+): Promise<void> {
+  const args: Record<string, [ContractName, string | undefined, unknown[]]> = {
+    timelock: ["Timelock", a.timelock, [0, [], [ZeroAddress], deployerAddress]],
+    token: ["VotingToken", a.token, [params.token.name, params.token.symbol, params.token.holders, params.token.amounts, a.timelock, params.token.transferable]],
+    governor: ["ClimateGovernor", a.governor, [
+      a.token, a.timelock, params.governor.votingDelay, params.governor.votingPeriod, params.governor.proposalThreshold,
+      params.governor.quorumNumerator, params.governor.lateQuorumExtension, params.governor.quadratic,
+    ]],
+    claims: ["ClaimsRegistry", a.claims, [params.ledger, a.timelock, a.governor]],
+  };
+  for (const [name, address, constructorArgs] of Object.values(args)) {
+    if (address === undefined || record.contracts[name] !== undefined) continue;
+    // Reported right after its deployment was mined: the latest block is its block (or just after it).
+    const block = await o.hre.ethers.provider.getBlockNumber();
+    record.contracts[name] = { address, block, args: json(constructorArgs) as unknown[] };
+    o.log(`  ${name} at ${address}`);
+  }
+}
+
+/** Waits until the chain's time reaches `timestamp` (the ledger's admin-transfer delay), or stops the run. */
+async function waitForChainTime(o: DeployOptions, timestamp: bigint): Promise<void> {
+  const provider = o.hre.ethers.provider;
+  for (;;) {
+    const now = BigInt((await provider.getBlock("latest"))?.timestamp ?? 0);
+    if (now >= timestamp) return;
+    const remaining = Number(timestamp - now);
+    if (o.network === "hardhat") {
+      // The in-process chain lives only for this run: move its clock instead of waiting.
+      await provider.send("evm_increaseTime", [remaining]);
+      await provider.send("evm_mine", []);
+      continue;
+    }
+    if (remaining > (o.maxWaitSeconds ?? 600)) {
+      o.log(`the ledger's admin-transfer delay ends at ${new Date(Number(timestamp) * 1000).toISOString()}; re-run the deploy after that`);
+      throw new Stop(Number(timestamp));
+    }
+    o.log(`  waiting ${remaining}s for the ledger's admin-transfer delay`);
+    await new Promise((r) => setTimeout(r, Math.min(remaining, 5) * 1000));
+    if (o.network === "localhost") await provider.send("evm_mine", []);
+  }
 }
 
 /** The deployer's remaining powers (should be none): role names it still holds on the ledger and timelock. */

@@ -50,9 +50,9 @@ describe("command line, end to end on a hardhat node @slow", function () {
       expect(r.code, errorLines(r).join("\n")).to.equal(0);
       const out = JSON.parse(r.stdout) as { complete: boolean; steps: string[]; contracts: Record<string, string> };
       expect(out.complete).to.equal(false);
-      expect(out.steps).to.have.length(5);
+      expect(out.steps).to.deep.equal(["deploy-ledger", "ledger-parameter-roles", "ledger-settings", "deploy-timelock", "deploy-token"]);
       firstContracts = out.contracts;
-      expect(Object.keys(firstContracts)).to.have.length(5);
+      expect(Object.keys(firstContracts)).to.have.members(["CarbonLedger", "Timelock", "VotingToken"]);
     });
 
     it("re-running the README's deploy command resumes without redeploying and leaves the deployer no role", async function () {
@@ -62,7 +62,8 @@ describe("command line, end to end on a hardhat node @slow", function () {
       const out = JSON.parse(r.stdout) as { complete: boolean; skipped: string[]; contracts: Record<string, string>; deployerRoles: string[] };
       expect(out.complete).to.equal(true);
       expect(out.skipped).to.have.length(5);
-      expect(out.contracts).to.deep.equal(firstContracts);
+      expect(out.contracts).to.include(firstContracts);
+      expect(Object.keys(out.contracts)).to.have.length(5);
       expect(out.deployerRoles).to.deep.equal([]);
       // Only wiring transactions were sent after the resume: none from the deployer creates a contract.
       const latest = await chain.provider?.getBlockNumber() ?? 0;
