@@ -5,6 +5,7 @@
 import { id as keccakText } from "ethers";
 import type { CarbonLedger, ClimateGovernor, Timelock } from "../../../typechain-types";
 import type { Proposal } from "../../governance/proposals";
+import { inWindows } from "./logs";
 
 /** What a proposal does: calls from the timelock, in order. */
 export interface ProposalActions {
@@ -71,8 +72,8 @@ export interface ProposalView {
 /** Every proposal since `fromBlock`, newest last, with state and tallies. */
 export async function listProposals(governor: ClimateGovernor, fromBlock: number): Promise<ProposalView[]> {
   const [created, criteriaSet] = await Promise.all([
-    governor.queryFilter(governor.filters.ProposalCreated(), fromBlock),
-    governor.queryFilter(governor.filters.ProposalCriteriaSet(), fromBlock),
+    inWindows(governor, fromBlock, (f, t) => governor.queryFilter(governor.filters.ProposalCreated(), f, t)),
+    inWindows(governor, fromBlock, (f, t) => governor.queryFilter(governor.filters.ProposalCriteriaSet(), f, t)),
   ]);
   const criteriaOf = new Map<bigint, string[]>();
   for (const e of criteriaSet) criteriaOf.set(e.args.proposalId, [...e.args.criteria]);

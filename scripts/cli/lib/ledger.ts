@@ -8,6 +8,7 @@ import { attributedYear, formatAmount, formatDate } from "../../lib/units";
 import type { Quantity } from "../../lib/units";
 import { ROLES, TOKEN_TYPE_NAMES, idHex } from "./args";
 import type { RoleName } from "./args";
+import { inWindows } from "./logs";
 
 /** The quantity a token type is measured in. */
 export const quantityOf = (tokenType: number): Quantity => (tokenType === 1 ? "energy" : "mass");
@@ -58,8 +59,8 @@ export const humanAmount = (tokenType: number, amount: bigint): string => format
 /** Every id `account` ever received (issuance or transfer), from the logs since `fromBlock`. */
 export async function idsReceivedBy(ledger: CarbonLedger, account: string, fromBlock: number): Promise<bigint[]> {
   const [singles, batches] = await Promise.all([
-    ledger.queryFilter(ledger.filters.TransferSingle(undefined, undefined, account), fromBlock),
-    ledger.queryFilter(ledger.filters.TransferBatch(undefined, undefined, account), fromBlock),
+    inWindows(ledger, fromBlock, (f, t) => ledger.queryFilter(ledger.filters.TransferSingle(undefined, undefined, account), f, t)),
+    inWindows(ledger, fromBlock, (f, t) => ledger.queryFilter(ledger.filters.TransferBatch(undefined, undefined, account), f, t)),
   ]);
   const ids = new Set<bigint>();
   for (const e of singles) ids.add(e.args.id);
@@ -126,7 +127,7 @@ export async function retirementReceipts(
   filter: { holder?: string; id?: bigint; beneficiary?: string },
   fromBlock: number,
 ): Promise<RetirementReceipt[]> {
-  const events = await ledger.queryFilter(ledger.filters.Retired(filter.holder, filter.id, filter.beneficiary), fromBlock);
+  const events = await inWindows(ledger, fromBlock, (f, t) => ledger.queryFilter(ledger.filters.Retired(filter.holder, filter.id, filter.beneficiary), f, t));
   const types = new Map<bigint, number>();
   const receipts: RetirementReceipt[] = [];
   for (const e of events) {
@@ -172,8 +173,8 @@ export async function roleHolders(ledger: CarbonLedger, fromBlock: number): Prom
   const names = Object.keys(ROLES) as RoleName[];
   const ids = await Promise.all(names.map((n) => roleId(ledger, n)));
   const [granted, revoked] = await Promise.all([
-    ledger.queryFilter(ledger.filters.RoleGranted(), fromBlock),
-    ledger.queryFilter(ledger.filters.RoleRevoked(), fromBlock),
+    inWindows(ledger, fromBlock, (f, t) => ledger.queryFilter(ledger.filters.RoleGranted(), f, t)),
+    inWindows(ledger, fromBlock, (f, t) => ledger.queryFilter(ledger.filters.RoleRevoked(), f, t)),
   ]);
   const candidates = new Map<string, Set<string>>();
   for (const e of [...granted, ...revoked]) {
