@@ -5,6 +5,7 @@ import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {GovernorProposalOutcome} from "./GovernorProposalOutcome.sol";
 
 /**
  * @title GovernorCriteriaCounting
@@ -22,8 +23,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  * Quadratic tally: each vote counts `Math.sqrt(weight)` in the for/against/abstain tallies; quorum is still measured
  * on raw weight. Splitting tokens over many accounts raises the sum of square roots, so quadratic voting is only as
  * Sybil-resistant as membership itself (see docs/dao.md).
+ *
+ * Outcome kept while voting, so that {Governor-state} (read by queue and execute) does not recount: the vote that
+ * reaches quorum records it ({GovernorProposalOutcome}), and each criteria vote keeps one bit per criterion saying
+ * whether it has more for than against.
  */
-abstract contract GovernorCriteriaCounting is Governor {
+abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
     /// @notice Vote kinds of a plain vote, and of each criterion byte (Governor Bravo order).
     enum VoteType {
         Against,
@@ -163,22 +168,25 @@ abstract contract GovernorCriteriaCounting is Governor {
         return _tallies[proposalId].quorumVotes;
     }
 
-    /// @dev Quorum is measured on raw weight: for+abstain voters (plain) or all voters (criteria).
+    /**
+     * @dev Quorum is measured on raw weight: for+abstain voters (plain) or all voters (criteria).
+     * Once a vote has recorded quorum the answer is known without the token's past supply: quorum is fixed at the
+     * snapshot and quorum votes only grow, so reached stays reached. (The quorum may also be met with no vote at
+     * all, e.g. a zero numerator: hence the computation when nothing is recorded.)
+     */
     function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
-        return quorum(proposalSnapshot(proposalId)) <= _tallies[proposalId].quorumVotes;
+        return _quorumRecorded(proposalId) || quorum(proposalSnapshot(proposalId)) <= _tallies[proposalId].quorumVotes;
     }
 
-    /// @dev Plain: for > against. Criteria: for > against on every criterion.
+    /**
+     * @dev Plain: for > against. Criteria: for > against on every criterion, read from the bits the votes keep
+     * (bit i == (for_i > against_i) after every vote; see {_countCriteria}) instead of every criterion's tallies.
+     */
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
         ProposalTally storage tally = _tallies[proposalId];
         uint256 count = tally.criteriaCount;
         if (count == 0) return tally.forVotes > tally.againstVotes;
-        for (uint256 i = 0; i < count; ++i) {
-            if (_criterionTally(tally, uint8(VoteType.For), i) <= _criterionTally(tally, uint8(VoteType.Against), i)) {
-                return false;
-            }
-        }
-        return true;
+        return _outcome(proposalId).passingCriteria == (1 << count) - 1;
     }
 
     /**
@@ -217,20 +225,47 @@ abstract contract GovernorCriteriaCounting is Governor {
         } else {
             if (support != CRITERIA_VOTE) revert GovernorCriteriaVoteRequired(proposalId, count);
             if (params.length != count) revert GovernorCriteriaInvalidParams(proposalId, count, params.length);
-            for (uint256 i = 0; i < count; ++i) {
-                uint8 criterionSupport = uint8(params[i]);
-                if (criterionSupport > uint8(VoteType.Abstain)) {
-                    revert GovernorCriteriaInvalidSupport(proposalId, i, criterionSupport);
-                }
-                uint256 word = uint256(criterionSupport) * 8 + i / 2;
-                uint256 shift = (i % 2) * 128;
-                uint256 packed = tally.criteria[word];
-                uint256 sum = uint128(packed >> shift) + uint256(countedVotes);
-                SafeCast.toUint128(sum); // reverts on overflow
-                tally.criteria[word] = (packed & ~(uint256(type(uint128).max) << shift)) | (sum << shift);
-            }
+            _countCriteria(proposalId, tally, count, countedVotes, params);
             tally.quorumVotes += rawVotes;
         }
+    }
+
+    /**
+     * @dev Adds `countedVotes` to each criterion's tally for the voter's byte and keeps the passing bits (bit i set
+     * iff for_i > against_i). A bit can only change one way per vote: a for vote can only make a failing criterion
+     * pass and an against vote a passing one fail, so the opposite tally is read only then; a voter who agrees with
+     * the current outcome pays nothing for the bits.
+     */
+    function _countCriteria(
+        uint256 proposalId,
+        ProposalTally storage tally,
+        uint256 count,
+        uint128 countedVotes,
+        bytes memory params
+    ) private {
+        ProposalOutcome storage outcome = _outcome(proposalId);
+        uint256 passing = outcome.passingCriteria;
+        uint256 newPassing = passing;
+        for (uint256 i = 0; i < count; ++i) {
+            uint8 criterionSupport = uint8(params[i]);
+            if (criterionSupport > uint8(VoteType.Abstain)) {
+                revert GovernorCriteriaInvalidSupport(proposalId, i, criterionSupport);
+            }
+            uint256 word = uint256(criterionSupport) * 8 + i / 2;
+            uint256 shift = (i % 2) * 128;
+            uint256 packed = tally.criteria[word];
+            uint256 sum = uint128(packed >> shift) + uint256(countedVotes);
+            SafeCast.toUint128(sum); // reverts on overflow
+            tally.criteria[word] = (packed & ~(uint256(type(uint128).max) << shift)) | (sum << shift);
+
+            uint256 bit = 1 << i;
+            if (criterionSupport == uint8(VoteType.For) && newPassing & bit == 0) {
+                if (sum > _criterionTally(tally, uint8(VoteType.Against), i)) newPassing |= bit;
+            } else if (criterionSupport == uint8(VoteType.Against) && newPassing & bit != 0) {
+                if (_criterionTally(tally, uint8(VoteType.For), i) <= sum) newPassing &= ~bit;
+            }
+        }
+        if (newPassing != passing) outcome.passingCriteria = uint16(newPassing); // bits < MAX_CRITERIA = 16
     }
 
     /// @dev The `support` tally of criterion `index`.
