@@ -37,13 +37,12 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
     }
 
     // Packed so that a vote writes as few slots as possible: a plain For vote writes one slot (for and quorum
-    // votes, beside the criteria count it reads anyway); a criteria vote writes one slot per two criteria and
-    // support kind. Tallies are uint128: weights come from an ERC20Votes token, whose supply is at most 2^208 - 1,
+    // votes); a criteria vote writes one slot per two criteria and support kind. The criteria count and the
+    // per-criterion outcome are in the proposal's outcome slot ({GovernorProposalOutcome}), which every vote reads. Tallies are uint128: weights come from an ERC20Votes token, whose supply is at most 2^208 - 1,
     // so casts are checked (SafeCast) and a token with a supply above 2^128 - 1 cannot vote (VotingToken caps it).
     struct ProposalTally {
         uint128 forVotes;
         uint120 quorumVotes;
-        uint8 criteriaCount;
         uint128 againstVotes;
         uint128 abstainVotes;
         // word = support * 8 + index / 2; lane = index % 2 (low or high 128 bits)
@@ -121,7 +120,7 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
             if (bytes(criteria[i]).length == 0) revert GovernorCriteriaEmptyName(i);
         }
         proposalId = propose(targets, values, calldatas, description);
-        _tallies[proposalId].criteriaCount = uint8(count); // count <= MAX_CRITERIA
+        _outcome(proposalId).criteriaCount = uint8(count); // count <= MAX_CRITERIA
         emit ProposalCriteriaSet(proposalId, criteria);
     }
 
@@ -150,7 +149,7 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
         uint256 index
     ) public view virtual returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes) {
         ProposalTally storage t = _tallies[proposalId];
-        if (index >= t.criteriaCount) return (0, 0, 0);
+        if (index >= _outcome(proposalId).criteriaCount) return (0, 0, 0);
         return (
             _criterionTally(t, uint8(VoteType.Against), index),
             _criterionTally(t, uint8(VoteType.For), index),
@@ -160,7 +159,7 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
 
     /// @notice Number of criteria proposal `proposalId` carries (0: a plain proposal). Names: {ProposalCriteriaSet}.
     function proposalCriteriaCount(uint256 proposalId) public view virtual returns (uint256) {
-        return _tallies[proposalId].criteriaCount;
+        return _outcome(proposalId).criteriaCount;
     }
 
     /// @notice Raw voting weight counted towards quorum so far.
@@ -183,10 +182,10 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
      * (bit i == (for_i > against_i) after every vote; see {_countCriteria}) instead of every criterion's tallies.
      */
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
-        ProposalTally storage tally = _tallies[proposalId];
-        uint256 count = tally.criteriaCount;
-        if (count == 0) return tally.forVotes > tally.againstVotes;
-        return _outcome(proposalId).passingCriteria == (1 << count) - 1;
+        ProposalOutcome storage outcome = _outcome(proposalId);
+        uint256 count = outcome.criteriaCount;
+        if (count == 0) return _tallies[proposalId].forVotes > _tallies[proposalId].againstVotes;
+        return outcome.passingCriteria == (1 << count) - 1;
     }
 
     /**
@@ -207,7 +206,7 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
         uint128 countedVotes = SafeCast.toUint128(counted);
         uint120 rawVotes = SafeCast.toUint120(totalWeight);
 
-        uint256 count = tally.criteriaCount;
+        uint256 count = _outcome(proposalId).criteriaCount;
         if (count == 0) {
             if (support == CRITERIA_VOTE) revert GovernorCriteriaVoteOnPlainProposal(proposalId);
             if (params.length != 0) revert GovernorInvalidVoteParams();

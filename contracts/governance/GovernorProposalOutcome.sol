@@ -27,7 +27,9 @@ abstract contract GovernorProposalOutcome is Governor {
         uint48 quorumDeadline;
         // When the timelock may execute; 0 until queued.
         uint48 eta;
-        // Criteria proposals: bit i set while criterion i has more for than against (maintained by the counting).
+        // Criteria proposals (set by the counting module): how many criteria (0: a plain proposal), and bit i set
+        // while criterion i has more for than against. Kept here so that state() reads one slot for the outcome.
+        uint8 criteriaCount;
         uint16 passingCriteria;
     }
 
