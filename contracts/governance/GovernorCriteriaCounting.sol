@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -38,7 +37,8 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
 
     // Packed so that a vote writes as few slots as possible: a plain For vote writes one slot (for and quorum
     // votes); a criteria vote writes one slot per two criteria and support kind. The criteria count and the
-    // per-criterion outcome are in the proposal's outcome slot ({GovernorProposalOutcome}), which every vote reads. Tallies are uint128: weights come from an ERC20Votes token, whose supply is at most 2^208 - 1,
+    // per-criterion outcome are in the proposal's outcome slot ({GovernorProposalOutcome}), which every vote reads.
+    // Tallies are uint128: weights come from an ERC20Votes token, whose supply is at most 2^208 - 1,
     // so casts are checked (SafeCast) and a token with a supply above 2^128 - 1 cannot vote (VotingToken caps it).
     struct ProposalTally {
         uint128 forVotes;

@@ -96,7 +96,8 @@ abstract contract GovernorProposalOutcome is Governor {
         return proposalId;
     }
 
-    /// @dev Records the late-quorum deadline when this vote made the proposal reach quorum. May emit {ProposalExtended}.
+    /// @dev Records the late-quorum deadline when this vote made the proposal reach quorum.
+    /// May emit {ProposalExtended}.
     function _tallyUpdated(uint256 proposalId) internal virtual override {
         super._tallyUpdated(proposalId);
         ProposalOutcome storage outcome = _outcomes[proposalId];

@@ -3,7 +3,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 import { FunctionFragment } from "ethers";
 import { IERC165__factory, IGovernor__factory } from "../../typechain-types";
-import type { Proposal } from "../../scripts/governance/proposals";
+import type { Proposal, VoteSupport } from "../../scripts/governance/proposals";
 import {
   CRITERIA_VOTE,
   Vote,
@@ -273,7 +273,7 @@ describe("ClimateGovernor", function () {
       const helper = new ProposalHelper(dao.governor, offsetsProposal(dao));
       await helper.propose(dao.alice);
       await helper.waitForSnapshot();
-      const additional = (v: number) => [Vote.For, v, Vote.For, Vote.For, Vote.For] as const;
+      const additional = (v: VoteSupport) => [Vote.For, v, Vote.For, Vote.For, Vote.For] as const;
       await helper.vote(dao.carol, additional(Vote.Against)); // 0 for : 200 against
       await helper.vote(dao.alice, additional(Vote.For)); //   400 : 200, passes
       await helper.vote(dao.bob, additional(Vote.Against)); // 400 : 500, fails
