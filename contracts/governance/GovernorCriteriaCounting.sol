@@ -178,14 +178,14 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
     }
 
     /**
-     * @dev Plain: for > against. Criteria: for > against on every criterion, read from the bits the votes keep
-     * (bit i == (for_i > against_i) after every vote; see {_countCriteria}) instead of every criterion's tallies.
+     * @dev Plain: for > against. Criteria: for > against on every criterion. Read from the bits the votes keep
+     * (after every vote, bit i == (for_i > against_i), and a plain proposal's bit 0 == (for > against); see
+     * {_countVote} and {_countCriteria}) instead of the tallies.
      */
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
         ProposalOutcome storage outcome = _outcome(proposalId);
         uint256 count = outcome.criteriaCount;
-        if (count == 0) return _tallies[proposalId].forVotes > _tallies[proposalId].againstVotes;
-        return outcome.passingCriteria == (1 << count) - 1;
+        return outcome.passing == (count == 0 ? 1 : (1 << count) - 1);
     }
 
     /**
@@ -206,15 +206,19 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
         uint128 countedVotes = SafeCast.toUint128(counted);
         uint120 rawVotes = SafeCast.toUint120(totalWeight);
 
-        uint256 count = _outcome(proposalId).criteriaCount;
+        ProposalOutcome storage outcome = _outcome(proposalId);
+        uint256 count = outcome.criteriaCount;
         if (count == 0) {
             if (support == CRITERIA_VOTE) revert GovernorCriteriaVoteOnPlainProposal(proposalId);
             if (params.length != 0) revert GovernorInvalidVoteParams();
+            // Bit 0 of `passing` keeps for > against, read only when this vote could flip it (see {_countCriteria}).
             if (support == uint8(VoteType.Against)) {
                 tally.againstVotes += countedVotes;
+                if (outcome.passing != 0 && tally.forVotes <= tally.againstVotes) outcome.passing = 0;
             } else if (support == uint8(VoteType.For)) {
                 tally.forVotes += countedVotes;
                 tally.quorumVotes += rawVotes;
+                if (outcome.passing == 0 && tally.forVotes > tally.againstVotes) outcome.passing = 1;
             } else if (support == uint8(VoteType.Abstain)) {
                 tally.abstainVotes += countedVotes;
                 tally.quorumVotes += rawVotes;
@@ -224,7 +228,7 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
         } else {
             if (support != CRITERIA_VOTE) revert GovernorCriteriaVoteRequired(proposalId, count);
             if (params.length != count) revert GovernorCriteriaInvalidParams(proposalId, count, params.length);
-            _countCriteria(proposalId, tally, count, countedVotes, params);
+            _countCriteria(proposalId, tally, outcome, count, countedVotes, params);
             tally.quorumVotes += rawVotes;
         }
     }
@@ -238,12 +242,12 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
     function _countCriteria(
         uint256 proposalId,
         ProposalTally storage tally,
+        ProposalOutcome storage outcome,
         uint256 count,
         uint128 countedVotes,
         bytes memory params
     ) private {
-        ProposalOutcome storage outcome = _outcome(proposalId);
-        uint256 passing = outcome.passingCriteria;
+        uint256 passing = outcome.passing;
         uint256 newPassing = passing;
         for (uint256 i = 0; i < count; ++i) {
             uint8 criterionSupport = uint8(params[i]);
@@ -264,7 +268,7 @@ abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
                 if (_criterionTally(tally, uint8(VoteType.For), i) <= sum) newPassing &= ~bit;
             }
         }
-        if (newPassing != passing) outcome.passingCriteria = uint16(newPassing); // bits < MAX_CRITERIA = 16
+        if (newPassing != passing) outcome.passing = uint16(newPassing); // bits < MAX_CRITERIA = 16
     }
 
     /// @dev The `support` tally of criterion `index`.

@@ -18,7 +18,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
  * wrote a fresh slot for the eta (22,100 gas) and {Governor-state} read the token's past supply and every criterion
  * tally again. Here the vote that reaches quorum writes the slot (as OpenZeppelin's deadline write did); queueing
  * then writes the eta into that slot, already non-zero and already read by {Governor-state} (2,900 gas), and the
- * recorded deadline itself says that quorum was reached. The counting module keeps the per-criterion outcome there.
+ * recorded deadline itself says that quorum was reached. The counting module keeps the for > against outcome there.
  */
 abstract contract GovernorProposalOutcome is Governor {
     struct ProposalOutcome {
@@ -27,10 +27,11 @@ abstract contract GovernorProposalOutcome is Governor {
         uint48 quorumDeadline;
         // When the timelock may execute; 0 until queued.
         uint48 eta;
-        // Criteria proposals (set by the counting module): how many criteria (0: a plain proposal), and bit i set
-        // while criterion i has more for than against. Kept here so that state() reads one slot for the outcome.
+        // Set by the counting module: how many criteria (0: a plain proposal), and bit i set while criterion i has
+        // more for than against (a plain proposal: bit 0 while for > against). Kept here so that state() reads one
+        // slot for the whole outcome.
         uint8 criteriaCount;
-        uint16 passingCriteria;
+        uint16 passing;
     }
 
     mapping(uint256 proposalId => ProposalOutcome) private _outcomes;

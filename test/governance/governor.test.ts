@@ -268,6 +268,30 @@ describe("ClimateGovernor", function () {
       expect(await dao.governor.state(helper.id)).to.equal(State.Defeated);
     });
 
+    it("follows a plain proposal's outcome as it flips: a tie defeats it, a later majority passes it", async function () {
+      const dao = await loadFixture(deployDao);
+      const tie = new ProposalHelper(dao.governor, plainProposal(dao));
+      await tie.propose(dao.alice);
+      await tie.waitForSnapshot();
+      await tie.vote(dao.alice, Vote.For); //     400 : 0, passes
+      await tie.vote(dao.bob, Vote.Against); //   400 : 300
+      await tie.vote(dao.carol, Vote.Against); // 400 : 500, fails
+      await tie.vote(dao.dave, Vote.For); //      460 : 500
+      await tie.vote(dao.erin, Vote.For); //      500 : 500, a tie fails
+      await tie.waitForDeadline();
+      expect(await dao.governor.state(tie.id)).to.equal(State.Defeated);
+
+      const back = new ProposalHelper(dao.governor, plainProposal(dao, 4n * DAY));
+      await back.propose(dao.alice);
+      await back.waitForSnapshot();
+      await back.vote(dao.bob, Vote.Against); //  0 : 300
+      await back.vote(dao.carol, Vote.For); //    200 : 300, fails
+      await back.vote(dao.alice, Vote.For); //    600 : 300, passes
+      await back.vote(dao.erin, Vote.Against); // 600 : 340, still passes
+      await back.waitForDeadline();
+      expect(await dao.governor.state(back.id)).to.equal(State.Succeeded);
+    });
+
     it("follows a criterion's outcome as it flips: a later tie fails it, a later majority passes it", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, offsetsProposal(dao));
