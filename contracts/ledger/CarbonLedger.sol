@@ -426,7 +426,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
 
     /**
      * @notice ERC-1155 metadata of `id`: its metadata when that is a URI, otherwise a `data:` URI of a JSON
-     * document built from the on-chain record (with the issuance's JSON metadata under `properties.metadata`).
+     * document built from the on-chain record (the issuance's JSON metadata, as an escaped string, under
+     * `properties.metadata`).
      */
     function uri(uint256 id) public view override returns (string memory) {
         TokenRecord memory record = _existingRecord(id);
@@ -465,7 +466,10 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
             ',"createdAt":',
             uint256(record.createdAt).toString(),
             ',"metadata":',
-            bytes(record.metadata).length == 0 ? "null" : record.metadata,
+            // Escaped into a JSON string: whatever an issuer wrote cannot break or add to the document.
+            bytes(record.metadata).length == 0
+                ? "null"
+                : string.concat('"', Strings.escapeJSON(record.metadata), '"'),
             "}"
         );
     }
@@ -541,10 +545,11 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (from != address(0)) {
             Position storage position = _positions[id][from];
             uint256 fromBalance = position.available;
-            if (fromBalance < value) {
-                // The type is only read on this failure path.
+            if (fromBalance < value || value == 0) {
+                // Emissions have no position, so any transfer of them lands here: the type is read only off the
+                // usual path (a positive amount within the balance).
                 if (_supply[id].tokenType == TokenType.AuditedEmissions) revert LedgerEmissionsNonTransferable(id);
-                revert ERC1155InsufficientBalance(from, fromBalance, value, id);
+                if (fromBalance < value) revert ERC1155InsufficientBalance(from, fromBalance, value, id);
             }
             unchecked {
                 position.available = uint128(fromBalance - value); // value <= fromBalance

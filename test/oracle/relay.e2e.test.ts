@@ -1,0 +1,246 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import type { CarbonLedger } from "../../typechain-types";
+import type { RelayOptions } from "../../scripts/oracle/relay";
+import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay } from "../../scripts/oracle/relay";
+import { memoryReporter } from "../../scripts/oracle/reporter";
+import { partyCommitment } from "../../scripts/oracle/evidence-hash";
+import { FABRIC_DEFAULTS } from "../../scripts/oracle/fabric-source";
+import { partiesFile, sampleAddress } from "../../scripts/oracle/sample";
+import { SAMPLE_PARTIES as SAMPLE_PARTY_LIST } from "../../scripts/oracle/generate-sample";
+import { makePki, startFabric } from "./helpers/fabric-server";
+import { goodRecord } from "./helpers/records";
+import { expectedMonthlyTotals, runOracle, summaryOf } from "./helpers/oracle";
+import type { Node } from "./helpers/node";
+import { deployLedger, devWallet, startNode } from "./helpers/node";
+
+const SAMPLE_JSON = SAMPLE_FILES[0] as string;
+const SAMPLE_CSV = SAMPLE_FILES[1] as string;
+const sample = JSON.parse(fs.readFileSync(SAMPLE_JSON, "utf8")) as Record<string, unknown>[];
+
+describe("oracle end to end @slow", function () {
+  this.timeout(180_000);
+  let node: Node;
+  let tmp: string;
+  const auditor = devWallet(1);
+
+  before(async function () {
+    node = await startNode();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oracle-e2e-"));
+  });
+  after(async function () {
+    await node?.stop();
+    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** The fixture of this area: a fresh ledger with an emissions auditor, and relay options against it. */
+  async function deployed(): Promise<{ ledger: CarbonLedger; options: (over?: Partial<RelayOptions>) => RelayOptions; reporter: ReturnType<typeof memoryReporter> }> {
+    const ledger = await deployLedger(node.provider, [auditor.address]);
+    const address = await ledger.getAddress();
+    const reporter = memoryReporter([auditor.privateKey]);
+    const run = fs.mkdtempSync(path.join(tmp, "run-"));
+    const options = (over: Partial<RelayOptions> = {}): RelayOptions => ({
+      ...RELAY_DEFAULTS,
+      source: { kind: "file", file: SAMPLE_JSON },
+      partiesFile: SAMPLE_PARTIES,
+      salt: undefined,
+      rpcUrl: node.url,
+      network: "localhost",
+      ledger: address,
+      privateKey: auditor.privateKey,
+      attesterKeys: [],
+      dryRun: false,
+      writeBack: false,
+      journalFile: path.join(run, "journal.jsonl"),
+      quarantineFile: path.join(run, "quarantine.jsonl"),
+      pollMs: 50,
+      reporter,
+      ...over,
+    });
+    return { ledger, options, reporter };
+  }
+
+  describe("relaying the sample export", function () {
+    it("mints every total once, matching an independent computation of quantity, period and evidence hash", async function () {
+      const { ledger, options } = await deployed();
+      const summary = await relay(options());
+      const expected = expectedMonthlyTotals(sample, DEMO_SALT);
+      expect(summary).to.include({ recordsRead: 288, alreadyTokenised: 2, quarantined: 0, totals: expected.length, minted: expected.length, skippedAlreadyMinted: 0 });
+      expect(BigInt(summary.gasUsed)).to.be.greaterThan(0n);
+      for (const t of expected) {
+        const record = await ledger.recordOf(t.evidenceHash);
+        expect(record.tokenType).to.equal(3n);
+        expect(record.issuer).to.equal(auditor.address);
+        expect(record.issuee).to.equal(sampleAddress(t.partyId));
+        expect([record.fromDate, record.thruDate]).to.deep.equal([BigInt(t.fromDate), BigInt(t.thruDate)]);
+        expect(await ledger.issuedOf(t.evidenceHash)).to.equal(t.grams);
+        expect(await ledger.balanceOf(sampleAddress(t.partyId), t.evidenceHash)).to.equal(t.grams);
+        const meta = JSON.parse(record.metadata) as { n: number; f: string };
+        expect(meta.n).to.equal(t.records);
+        expect(record.metadata).to.not.match(/acme|bluewater|US-|https?:/);
+      }
+      const issued = await ledger.queryFilter(ledger.filters.Issued());
+      expect(issued).to.have.length(expected.length);
+    });
+
+    it("mints nothing on a second run without its journal: the chain says all are minted", async function () {
+      const { options } = await deployed();
+      const first = await relay(options());
+      const again = await relay(options({ journalFile: path.join(tmp, `fresh-${Date.now()}.jsonl`) }));
+      expect(again).to.include({ minted: 0, skippedAlreadyMinted: first.totals, transactions: 0 });
+    });
+
+    it("gives the same evidence from the CSV export as from the JSON export", async function () {
+      const { options } = await deployed();
+      const json = await relay(options());
+      const csv = await relay(options({ source: { kind: "file", file: SAMPLE_CSV }, journalFile: path.join(tmp, `csv-${Date.now()}.jsonl`) }));
+      expect(csv).to.include({ minted: 0, skippedAlreadyMinted: json.minted, totalGrams: json.totalGrams });
+    });
+
+    it("shows what would be minted in a dry run and sends nothing", async function () {
+      const { ledger, options, reporter } = await deployed();
+      const summary = await relay(options({ dryRun: true, privateKey: undefined }));
+      expect(summary.minted).to.equal(0);
+      expect(reporter.lines.filter((l) => l.includes('"event":"would-mint"'))).to.have.length(summary.totals);
+      expect(await ledger.queryFilter(ledger.filters.Issued())).to.have.length(0);
+    });
+  });
+
+  describe("reading from Fabric (stand-in gateway) and writing back", function () {
+    it("mints the totals of the channel's records and writes each token id back; the next run finds them tokenised", async function () {
+      const pki = await makePki("peer0.auditor1.example");
+      const records = JSON.parse(JSON.stringify(sample)) as Record<string, unknown>[];
+      const fabric = await startFabric(pki, records);
+      const pem = (name: string, text: string) => {
+        const file = path.join(tmp, `${name}.pem`);
+        fs.writeFileSync(file, text);
+        return file;
+      };
+      try {
+        const { ledger, options } = await deployed();
+        const source = {
+          kind: "fabric" as const, fromDate: "2023-01-01", thruDate: "2024-01-31",
+          fabric: {
+            ...FABRIC_DEFAULTS, peerEndpoint: `127.0.0.1:${fabric.port}`, hostAlias: "peer0.auditor1.example", mspId: "auditor1",
+            tlsCertPath: pem("ca", pki.ca.cert), certPath: pem("client", pki.client.cert), keyPath: pem("client-key", pki.client.key),
+          },
+        };
+        const salt = "fabric e2e salt, test only";
+        const parties = path.join(tmp, "fabric-parties.json");
+        fs.writeFileSync(parties, JSON.stringify(partiesFile(SAMPLE_PARTY_LIST, salt)));
+        const first = await relay(options({ source, writeBack: true, salt, partiesFile: parties }));
+        const expected = expectedMonthlyTotals(sample, salt);
+        expect(first).to.include({ minted: expected.length, writtenBack: expected.length });
+        const address = await ledger.getAddress();
+        for (const t of expected) expect(await ledger.issuedOf(t.evidenceHash)).to.equal(t.grams);
+        const tokenIds = new Set(records.map((r) => r.tokenId));
+        expect(records.every((r) => typeof r.tokenId === "string")).to.equal(true);
+        expect(tokenIds.size).to.equal(expected.length + 1); // + the two records tokenised before
+        expect([...tokenIds].filter((t) => String(t).startsWith(`${address}:0x`))).to.have.length(expected.length);
+        const again = await relay(options({ source, writeBack: true, salt, partiesFile: parties, journalFile: path.join(tmp, `fab-${Date.now()}.jsonl`) }));
+        expect(again).to.include({ alreadyTokenised: records.length, totals: 0, minted: 0, writtenBack: 0 });
+      } finally {
+        await fabric.stop();
+      }
+    });
+  });
+
+  describe("relaying attestations", function () {
+    it("mints through issueAttestedBatch with the threshold of auditor signatures, sent by a relayer without the role", async function () {
+      const a = devWallet(2);
+      const b = devWallet(3);
+      const ledger = await deployLedger(node.provider, [a.address, b.address]);
+      await (await ledger.setAttestationThreshold(2)).wait();
+      const { options } = await deployed();
+      const summary = await relay(options({ ledger: await ledger.getAddress(), privateKey: devWallet(4).privateKey, attesterKeys: [a.privateKey, b.privateKey] }));
+      const expected = expectedMonthlyTotals(sample, DEMO_SALT);
+      expect(summary.minted).to.equal(expected.length);
+      const lowest = BigInt(a.address) < BigInt(b.address) ? a.address : b.address;
+      const first = expected[0];
+      if (first === undefined) throw new Error("no totals");
+      expect((await ledger.recordOf(first.evidenceHash)).issuer).to.equal(lowest);
+      expect(await ledger.queryFilter(ledger.filters.Attested())).to.have.length(expected.length);
+    });
+
+    it("refuses fewer attesters than the threshold, naming the variable", async function () {
+      const a = devWallet(2);
+      const ledger = await deployLedger(node.provider, [a.address]);
+      await (await ledger.setAttestationThreshold(2)).wait();
+      const { options } = await deployed();
+      await expectRejection(relay(options({ ledger: await ledger.getAddress(), attesterKeys: [a.privateKey] })), /ORACLE_ATTESTER_KEYS: 1 distinct auditors, the ledger needs 2/);
+    });
+
+    it("refuses a sender without the auditor role before sending anything", async function () {
+      const { options } = await deployed();
+      await expectRejection(relay(options({ privateKey: devWallet(5).privateKey })), /lacks EMISSIONS_AUDITOR_ROLE/);
+    });
+  });
+
+  describe("the command", function () {
+    const env = (over: Record<string, string> = {}) => ({ ORACLE_PRIVATE_KEY: auditor.privateKey, ...over });
+
+    it("exits 0, prints a summary and never the key", async function () {
+      const { options } = await deployed();
+      const o = options();
+      const run = await runOracle(["--rpc-url", node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env());
+      expect(run.code, run.stderr).to.equal(0);
+      expect(summaryOf(run)).to.include({ minted: 72 });
+      const everything = run.stdout + run.stderr + fs.readFileSync(o.journalFile as string, "utf8");
+      expect(everything).to.not.contain(auditor.privateKey.slice(2));
+    });
+
+    it("exits 3 when records were quarantined, and writes each with its reasons", async function () {
+      const { options } = await deployed();
+      const o = options();
+      const file = path.join(tmp, "bad.json");
+      fs.writeFileSync(file, JSON.stringify([goodRecord({ uuid: "ok-1", partyId: "acme-manufacturing" }), goodRecord({ uuid: "bad-1", emissionsUom: "lbs" }), goodRecord({ uuid: "bad-2", partyId: "nobody" })]));
+      const salt = "a secret salt for this test";
+      const parties = path.join(tmp, "parties.json");
+      fs.writeFileSync(parties, JSON.stringify({ [partyCommitment(salt, "acme-manufacturing")]: sampleAddress("acme-manufacturing") }));
+      const run = await runOracle(["--file", file, "--parties", parties, "--rpc-url", node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env({ ORACLE_PARTY_SALT: salt }));
+      expect(run.code, run.stderr).to.equal(3);
+      expect(summaryOf(run)).to.include({ quarantined: 2, minted: 1 });
+      const q = fs.readFileSync(o.quarantineFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { reasons: string[] });
+      expect(q.map((e) => e.reasons[0]?.split(" ")[0])).to.have.members(["emissionsUom", "partyId:"]);
+      expect(run.stdout + run.stderr).to.not.contain(salt);
+    });
+
+    it("exits 2 for a bad flag, naming it", async function () {
+      const run = await runOracle(["--batch-size", "zero"], env());
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain("--batch-size");
+      const period = await runOracle(["--period", "week"], env());
+      expect(period.code).to.equal(2);
+      expect(period.stderr).to.contain("--period");
+    });
+
+    it("exits 2 without ORACLE_PARTY_SALT for anything but the bundled sample", async function () {
+      const file = path.join(tmp, "copy.json");
+      fs.copyFileSync(SAMPLE_JSON, file);
+      const run = await runOracle(["--file", file, "--rpc-url", node.url], env());
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain("ORACLE_PARTY_SALT is not set");
+    });
+
+    it("exits 2 for a malformed key without echoing it", async function () {
+      const { options } = await deployed();
+      const bad = "0x" + "zz".repeat(32);
+      const run = await runOracle(["--rpc-url", node.url, "--ledger", options().ledger as string], env({ ORACLE_PRIVATE_KEY: bad }));
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain("ORACLE_PRIVATE_KEY: not a 32-byte hex private key");
+      expect(run.stdout + run.stderr).to.not.contain("zzzzzzzz");
+    });
+  });
+});
+
+async function expectRejection(p: Promise<unknown>, message: RegExp): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e instanceof Error ? e.message : String(e)).to.match(message);
+    return;
+  }
+  expect.fail(`expected a rejection matching ${message}`);
+}
