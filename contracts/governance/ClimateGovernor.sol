@@ -6,12 +6,13 @@ import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/Go
 import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
 import {GovernorVotesQuorumFraction} from
     "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
-import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/extensions/GovernorPreventLateQuorum.sol";
 import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {GovernorCriteriaCounting} from "./GovernorCriteriaCounting.sol";
+import {GovernorProposalOutcome} from "./GovernorProposalOutcome.sol";
 import {IProposalExecution} from "./IProposalExecution.sol";
 
 /**
@@ -21,7 +22,9 @@ import {IProposalExecution} from "./IProposalExecution.sol";
  * and {GovernorCriteriaCounting} (quality-criteria votes, optional quadratic tally).
  *
  * Proposals are listed from events: {IGovernor-ProposalCreated} and, for criteria proposals,
- * {GovernorCriteriaCounting-ProposalCriteriaSet}. The clock is the voting token's (timestamps).
+ * {GovernorCriteriaCounting-ProposalCriteriaSet}. The clock is the voting token's, which must be timestamps
+ * (checked at deployment). Late-quorum protection is {GovernorProposalOutcome} (OpenZeppelin's rule and interface,
+ * with the eta and outcome bits in one slot per proposal).
  */
 contract ClimateGovernor is
     Governor,
@@ -29,7 +32,6 @@ contract ClimateGovernor is
     GovernorCriteriaCounting,
     GovernorVotes,
     GovernorVotesQuorumFraction,
-    GovernorPreventLateQuorum,
     GovernorTimelockControl,
     IProposalExecution
 {
@@ -37,6 +39,9 @@ contract ClimateGovernor is
 
     // keccak256(abi.encode(uint256(keccak256("climate.governor.executingProposalId")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant _EXECUTING_SLOT = 0xdc66c659059267952f5142a9124628c01dd3096621587978c52383305537e700;
+
+    /// @notice The voting token's ERC-6372 clock is `mode`, not timestamps.
+    error ClimateGovernorClockNotTimestamp(string mode);
 
     /**
      * @param token The voting token (ERC20Votes, timestamp clock).
@@ -60,12 +65,24 @@ contract ClimateGovernor is
     )
         Governor("ClimateGovernor")
         GovernorSettings(initialVotingDelay, initialVotingPeriod, initialProposalThreshold)
+        GovernorProposalOutcome(initialLateQuorumExtension)
         GovernorCriteriaCounting(quadratic_)
         GovernorVotes(token)
         GovernorVotesQuorumFraction(initialQuorumNumerator)
-        GovernorPreventLateQuorum(initialLateQuorumExtension)
         GovernorTimelockControl(timelock)
-    {}
+    {
+        string memory mode = IERC6372(address(token)).CLOCK_MODE();
+        if (keccak256(bytes(mode)) != keccak256("mode=timestamp")) revert ClimateGovernorClockNotTimestamp(mode);
+    }
+
+    /**
+     * @notice ERC-6372 clock: the block timestamp, which is the voting token's clock (checked at deployment).
+     * @dev Read here rather than asked of the token: {Governor-state} reads the clock on every vote, queue and
+     * execute, and the external call to a cold token cost about 3,000 gas each time.
+     */
+    function clock() public view override(Governor, GovernorVotes) returns (uint48) {
+        return uint48(block.timestamp);
+    }
 
     /// @inheritdoc IProposalExecution
     function executingProposalId() external view returns (uint256) {
@@ -95,21 +112,36 @@ contract ClimateGovernor is
     }
 
     /// @inheritdoc Governor
-    function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
-        return super.proposalThreshold();
-    }
-
-    /// @inheritdoc Governor
     function proposalDeadline(uint256 proposalId)
         public
         view
-        override(Governor, GovernorPreventLateQuorum)
+        override(Governor, GovernorProposalOutcome)
         returns (uint256)
     {
         return super.proposalDeadline(proposalId);
     }
 
-    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
+    /// @inheritdoc Governor
+    function proposalEta(uint256 proposalId) public view override(Governor, GovernorProposalOutcome) returns (uint256) {
+        return super.proposalEta(proposalId);
+    }
+
+    /// @inheritdoc Governor
+    function queue(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) public override(Governor, GovernorProposalOutcome) returns (uint256) {
+        return super.queue(targets, values, calldatas, descriptionHash);
+    }
+
+    /// @inheritdoc Governor
+    function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.proposalThreshold();
+    }
+
+    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorProposalOutcome) {
         super._tallyUpdated(proposalId);
     }
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {GovernorProposalOutcome} from "./GovernorProposalOutcome.sol";
 
 /**
  * @title GovernorCriteriaCounting
@@ -22,8 +22,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  * Quadratic tally: each vote counts `Math.sqrt(weight)` in the for/against/abstain tallies; quorum is still measured
  * on raw weight. Splitting tokens over many accounts raises the sum of square roots, so quadratic voting is only as
  * Sybil-resistant as membership itself (see docs/dao.md).
+ *
+ * Outcome kept while voting, so that {Governor-state} (read by queue and execute) does not recount: the vote that
+ * reaches quorum records it ({GovernorProposalOutcome}), and each criteria vote keeps one bit per criterion saying
+ * whether it has more for than against.
  */
-abstract contract GovernorCriteriaCounting is Governor {
+abstract contract GovernorCriteriaCounting is GovernorProposalOutcome {
     /// @notice Vote kinds of a plain vote, and of each criterion byte (Governor Bravo order).
     enum VoteType {
         Against,
@@ -32,13 +36,13 @@ abstract contract GovernorCriteriaCounting is Governor {
     }
 
     // Packed so that a vote writes as few slots as possible: a plain For vote writes one slot (for and quorum
-    // votes, beside the criteria count it reads anyway); a criteria vote writes one slot per two criteria and
-    // support kind. Tallies are uint128: weights come from an ERC20Votes token, whose supply is at most 2^208 - 1,
+    // votes); a criteria vote writes one slot per two criteria and support kind. The criteria count and the
+    // per-criterion outcome are in the proposal's outcome slot ({GovernorProposalOutcome}), which every vote reads.
+    // Tallies are uint128: weights come from an ERC20Votes token, whose supply is at most 2^208 - 1,
     // so casts are checked (SafeCast) and a token with a supply above 2^128 - 1 cannot vote (VotingToken caps it).
     struct ProposalTally {
         uint128 forVotes;
         uint120 quorumVotes;
-        uint8 criteriaCount;
         uint128 againstVotes;
         uint128 abstainVotes;
         // word = support * 8 + index / 2; lane = index % 2 (low or high 128 bits)
@@ -116,7 +120,7 @@ abstract contract GovernorCriteriaCounting is Governor {
             if (bytes(criteria[i]).length == 0) revert GovernorCriteriaEmptyName(i);
         }
         proposalId = propose(targets, values, calldatas, description);
-        _tallies[proposalId].criteriaCount = uint8(count); // count <= MAX_CRITERIA
+        _outcome(proposalId).criteriaCount = uint8(count); // count <= MAX_CRITERIA
         emit ProposalCriteriaSet(proposalId, criteria);
     }
 
@@ -145,7 +149,7 @@ abstract contract GovernorCriteriaCounting is Governor {
         uint256 index
     ) public view virtual returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes) {
         ProposalTally storage t = _tallies[proposalId];
-        if (index >= t.criteriaCount) return (0, 0, 0);
+        if (index >= _outcome(proposalId).criteriaCount) return (0, 0, 0);
         return (
             _criterionTally(t, uint8(VoteType.Against), index),
             _criterionTally(t, uint8(VoteType.For), index),
@@ -155,7 +159,7 @@ abstract contract GovernorCriteriaCounting is Governor {
 
     /// @notice Number of criteria proposal `proposalId` carries (0: a plain proposal). Names: {ProposalCriteriaSet}.
     function proposalCriteriaCount(uint256 proposalId) public view virtual returns (uint256) {
-        return _tallies[proposalId].criteriaCount;
+        return _outcome(proposalId).criteriaCount;
     }
 
     /// @notice Raw voting weight counted towards quorum so far.
@@ -163,22 +167,25 @@ abstract contract GovernorCriteriaCounting is Governor {
         return _tallies[proposalId].quorumVotes;
     }
 
-    /// @dev Quorum is measured on raw weight: for+abstain voters (plain) or all voters (criteria).
+    /**
+     * @dev Quorum is measured on raw weight: for+abstain voters (plain) or all voters (criteria).
+     * Once a vote has recorded quorum the answer is known without the token's past supply: quorum is fixed at the
+     * snapshot and quorum votes only grow, so reached stays reached. (The quorum may also be met with no vote at
+     * all, e.g. a zero numerator: hence the computation when nothing is recorded.)
+     */
     function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
-        return quorum(proposalSnapshot(proposalId)) <= _tallies[proposalId].quorumVotes;
+        return _quorumRecorded(proposalId) || quorum(proposalSnapshot(proposalId)) <= _tallies[proposalId].quorumVotes;
     }
 
-    /// @dev Plain: for > against. Criteria: for > against on every criterion.
+    /**
+     * @dev Plain: for > against. Criteria: for > against on every criterion. Read from the bits the votes keep
+     * (after every vote, bit i == (for_i > against_i), and a plain proposal's bit 0 == (for > against); see
+     * {_countVote} and {_countCriteria}) instead of the tallies.
+     */
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
-        ProposalTally storage tally = _tallies[proposalId];
-        uint256 count = tally.criteriaCount;
-        if (count == 0) return tally.forVotes > tally.againstVotes;
-        for (uint256 i = 0; i < count; ++i) {
-            if (_criterionTally(tally, uint8(VoteType.For), i) <= _criterionTally(tally, uint8(VoteType.Against), i)) {
-                return false;
-            }
-        }
-        return true;
+        ProposalOutcome storage outcome = _outcome(proposalId);
+        uint256 count = outcome.criteriaCount;
+        return outcome.passing == (count == 0 ? 1 : (1 << count) - 1);
     }
 
     /**
@@ -199,15 +206,19 @@ abstract contract GovernorCriteriaCounting is Governor {
         uint128 countedVotes = SafeCast.toUint128(counted);
         uint120 rawVotes = SafeCast.toUint120(totalWeight);
 
-        uint256 count = tally.criteriaCount;
+        ProposalOutcome storage outcome = _outcome(proposalId);
+        uint256 count = outcome.criteriaCount;
         if (count == 0) {
             if (support == CRITERIA_VOTE) revert GovernorCriteriaVoteOnPlainProposal(proposalId);
             if (params.length != 0) revert GovernorInvalidVoteParams();
+            // Bit 0 of `passing` keeps for > against, read only when this vote could flip it (see {_countCriteria}).
             if (support == uint8(VoteType.Against)) {
                 tally.againstVotes += countedVotes;
+                if (outcome.passing != 0 && tally.forVotes <= tally.againstVotes) outcome.passing = 0;
             } else if (support == uint8(VoteType.For)) {
                 tally.forVotes += countedVotes;
                 tally.quorumVotes += rawVotes;
+                if (outcome.passing == 0 && tally.forVotes > tally.againstVotes) outcome.passing = 1;
             } else if (support == uint8(VoteType.Abstain)) {
                 tally.abstainVotes += countedVotes;
                 tally.quorumVotes += rawVotes;
@@ -217,20 +228,47 @@ abstract contract GovernorCriteriaCounting is Governor {
         } else {
             if (support != CRITERIA_VOTE) revert GovernorCriteriaVoteRequired(proposalId, count);
             if (params.length != count) revert GovernorCriteriaInvalidParams(proposalId, count, params.length);
-            for (uint256 i = 0; i < count; ++i) {
-                uint8 criterionSupport = uint8(params[i]);
-                if (criterionSupport > uint8(VoteType.Abstain)) {
-                    revert GovernorCriteriaInvalidSupport(proposalId, i, criterionSupport);
-                }
-                uint256 word = uint256(criterionSupport) * 8 + i / 2;
-                uint256 shift = (i % 2) * 128;
-                uint256 packed = tally.criteria[word];
-                uint256 sum = uint128(packed >> shift) + uint256(countedVotes);
-                SafeCast.toUint128(sum); // reverts on overflow
-                tally.criteria[word] = (packed & ~(uint256(type(uint128).max) << shift)) | (sum << shift);
-            }
+            _countCriteria(proposalId, tally, outcome, count, countedVotes, params);
             tally.quorumVotes += rawVotes;
         }
+    }
+
+    /**
+     * @dev Adds `countedVotes` to each criterion's tally for the voter's byte and keeps the passing bits (bit i set
+     * iff for_i > against_i). A bit can only change one way per vote: a for vote can only make a failing criterion
+     * pass and an against vote a passing one fail, so the opposite tally is read only then; a voter who agrees with
+     * the current outcome pays nothing for the bits.
+     */
+    function _countCriteria(
+        uint256 proposalId,
+        ProposalTally storage tally,
+        ProposalOutcome storage outcome,
+        uint256 count,
+        uint128 countedVotes,
+        bytes memory params
+    ) private {
+        uint256 passing = outcome.passing;
+        uint256 newPassing = passing;
+        for (uint256 i = 0; i < count; ++i) {
+            uint8 criterionSupport = uint8(params[i]);
+            if (criterionSupport > uint8(VoteType.Abstain)) {
+                revert GovernorCriteriaInvalidSupport(proposalId, i, criterionSupport);
+            }
+            uint256 word = uint256(criterionSupport) * 8 + i / 2;
+            uint256 shift = (i % 2) * 128;
+            uint256 packed = tally.criteria[word];
+            uint256 sum = uint128(packed >> shift) + uint256(countedVotes);
+            SafeCast.toUint128(sum); // reverts on overflow
+            tally.criteria[word] = (packed & ~(uint256(type(uint128).max) << shift)) | (sum << shift);
+
+            uint256 bit = 1 << i;
+            if (criterionSupport == uint8(VoteType.For) && newPassing & bit == 0) {
+                if (sum > _criterionTally(tally, uint8(VoteType.Against), i)) newPassing |= bit;
+            } else if (criterionSupport == uint8(VoteType.Against) && newPassing & bit != 0) {
+                if (_criterionTally(tally, uint8(VoteType.For), i) <= sum) newPassing &= ~bit;
+            }
+        }
+        if (newPassing != passing) outcome.passing = uint16(newPassing); // bits < MAX_CRITERIA = 16
     }
 
     /// @dev The `support` tally of criterion `index`.

@@ -502,9 +502,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         override
     {
         address operator = _msgSender();
-        _checkAuthorized(operator, from);
+        _checkAuthorized(operator, from); // also refuses a zero `from`: nobody is approved by address(0)
         if (to == address(0)) revert ERC1155InvalidReceiver(address(0));
-        if (from == address(0)) revert ERC1155InvalidSender(address(0));
         _checkMovable(from, to);
         _move(from, to, id, value);
         emit TransferSingle(operator, from, to, id, value);
@@ -555,6 +554,8 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
                 position.available = uint128(fromBalance - value); // value <= fromBalance
             }
         }
+        // ERC1155's internal _burn and _burnBatch would come here with `to` zero; this ledger burns only through
+        // retire and revoke, but the hook stays correct for the whole internal API.
         if (to != address(0)) {
             // A mint is at most _MAX_AMOUNT and all balances of an id add up to at most its issuance: the
             // addition can neither overflow nor truncate.

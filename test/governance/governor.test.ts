@@ -3,7 +3,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 import { FunctionFragment } from "ethers";
 import { IERC165__factory, IGovernor__factory } from "../../typechain-types";
-import type { Proposal } from "../../scripts/governance/proposals";
+import type { Proposal, VoteSupport } from "../../scripts/governance/proposals";
 import {
   CRITERIA_VOTE,
   Vote,
@@ -54,6 +54,17 @@ describe("ClimateGovernor", function () {
       expect(await governor.CLOCK_MODE()).to.equal("mode=timestamp");
       expect(await token.CLOCK_MODE()).to.equal("mode=timestamp");
       expect(await governor.clock()).to.equal(await time.latest());
+    });
+
+    it("refuses a token whose clock is not timestamps", async function () {
+      const dao = await loadFixture(deployDao);
+      const g = SETTINGS;
+      const factory = await ethers.getContractFactory("ClimateGovernor");
+      // The ledger has no ERC-6372 clock at all; the call reverts.
+      await expect(
+        factory.deploy(dao.ledger.target, dao.timelock.target, g.votingDelay, g.votingPeriod, g.proposalThreshold,
+          g.quorumNumerator, g.lateQuorumExtension, false),
+      ).to.be.reverted;
     });
 
     it("describes its counting and settings", async function () {
@@ -257,6 +268,85 @@ describe("ClimateGovernor", function () {
       expect(await dao.governor.state(helper.id)).to.equal(State.Defeated);
     });
 
+    it("follows a plain proposal's outcome as it flips: a tie defeats it, a later majority passes it", async function () {
+      const dao = await loadFixture(deployDao);
+      const tie = new ProposalHelper(dao.governor, plainProposal(dao));
+      await tie.propose(dao.alice);
+      await tie.waitForSnapshot();
+      await tie.vote(dao.alice, Vote.For); //     400 : 0, passes
+      await tie.vote(dao.bob, Vote.Against); //   400 : 300
+      await tie.vote(dao.carol, Vote.Against); // 400 : 500, fails
+      await tie.vote(dao.dave, Vote.For); //      460 : 500
+      await tie.vote(dao.erin, Vote.For); //      500 : 500, a tie fails
+      await tie.waitForDeadline();
+      expect(await dao.governor.state(tie.id)).to.equal(State.Defeated);
+
+      const back = new ProposalHelper(dao.governor, plainProposal(dao, 4n * DAY));
+      await back.propose(dao.alice);
+      await back.waitForSnapshot();
+      await back.vote(dao.bob, Vote.Against); //  0 : 300
+      await back.vote(dao.carol, Vote.For); //    200 : 300, fails
+      await back.vote(dao.alice, Vote.For); //    600 : 300, passes
+      await back.vote(dao.erin, Vote.Against); // 600 : 340, still passes
+      await back.waitForDeadline();
+      expect(await dao.governor.state(back.id)).to.equal(State.Succeeded);
+    });
+
+    it("follows a criterion's outcome as it flips: a later tie fails it, a later majority passes it", async function () {
+      const dao = await loadFixture(deployDao);
+      const helper = new ProposalHelper(dao.governor, offsetsProposal(dao));
+      await helper.propose(dao.alice);
+      await helper.waitForSnapshot();
+      const additional = (v: VoteSupport) => [Vote.For, v, Vote.For, Vote.For, Vote.For] as const;
+      await helper.vote(dao.carol, additional(Vote.Against)); // 0 for : 200 against
+      await helper.vote(dao.alice, additional(Vote.For)); //   400 : 200, passes
+      await helper.vote(dao.bob, additional(Vote.Against)); // 400 : 500, fails
+      await helper.vote(dao.dave, additional(Vote.For)); //    460 : 500, fails
+      await helper.vote(dao.erin, additional(Vote.For)); //    500 : 500, a tie fails
+      await helper.waitForDeadline();
+      expect(await dao.governor.criterionVotes(helper.id, 1)).to.deep.equal([500n * TOKEN, 500n * TOKEN, 0n]);
+      expect(await dao.governor.state(helper.id)).to.equal(State.Defeated);
+
+      const second = new ProposalHelper(dao.governor, offsetsProposal(dao, 2));
+      await second.propose(dao.alice);
+      await second.waitForSnapshot();
+      await second.vote(dao.bob, additional(Vote.Against)); //  0 : 300
+      await second.vote(dao.alice, additional(Vote.For)); //    400 : 300, passes
+      await second.vote(dao.carol, additional(Vote.Against)); // 400 : 500, fails
+      await second.vote(dao.dave, additional(Vote.Abstain)); // unchanged
+      await second.waitForDeadline();
+      expect(await dao.governor.state(second.id)).to.equal(State.Defeated);
+
+      const third = new ProposalHelper(dao.governor, offsetsProposal(dao, 3));
+      await third.propose(dao.alice);
+      await third.waitForSnapshot();
+      await third.vote(dao.carol, additional(Vote.Against)); // 0 : 200
+      await third.vote(dao.bob, additional(Vote.For)); //       300 : 200, passes
+      await third.vote(dao.dave, additional(Vote.Against)); //  300 : 260, still passes
+      await third.vote(dao.erin, additional(Vote.Against)); //  300 : 300, fails
+      await third.vote(dao.alice, additional(Vote.For)); //     700 : 300, passes again
+      await third.waitForDeadline();
+      expect(await dao.governor.state(third.id)).to.equal(State.Succeeded);
+    });
+
+    it("decides a zero-quorum proposal by its votes alone", async function () {
+      const dao = await loadFixture(deployDao);
+      const g = SETTINGS;
+      const governor = await (await ethers.getContractFactory("ClimateGovernor")).deploy(
+        dao.token.target, dao.timelock.target, g.votingDelay, g.votingPeriod, 0n, 0n, g.lateQuorumExtension, false,
+      );
+      const helper = new ProposalHelper(governor, plainProposal(dao));
+      await helper.propose(dao.alice);
+      await helper.waitForDeadline(); // no vote: quorum 0 is met, but for 0 is not more than against 0
+      expect(await governor.state(helper.id)).to.equal(State.Defeated);
+      const other = new ProposalHelper(governor, plainProposal(dao, 4n * DAY));
+      await other.propose(dao.alice);
+      await other.waitForSnapshot();
+      await other.vote(dao.erin, Vote.For); // 40 tokens, and the quorum is 0
+      await other.waitForDeadline();
+      expect(await governor.state(other.id)).to.equal(State.Succeeded);
+    });
+
     it("extends the deadline when quorum is reached late", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, plainProposal(dao));
@@ -290,12 +380,53 @@ describe("ClimateGovernor", function () {
       await expect(helper.queue()).to.be.revertedWithCustomError(dao.governor, "GovernorUnexpectedProposalState");
     });
 
+    it("keeps the eta after execution, and reports a proposal queued until then", async function () {
+      const dao = await loadFixture(deployDao);
+      const helper = new ProposalHelper(dao.governor, plainProposal(dao));
+      expect(await dao.governor.proposalEta(helper.id)).to.equal(0n);
+      await helper.propose(dao.alice);
+      await helper.waitForSnapshot();
+      await helper.vote(dao.alice, Vote.For);
+      await helper.waitForDeadline();
+      expect(await dao.governor.state(helper.id)).to.equal(State.Succeeded);
+      const tx = await helper.queue();
+      const eta = BigInt((await tx.getBlock())!.timestamp) + SETTINGS.timelockDelay;
+      await expect(tx).to.emit(dao.governor, "ProposalQueued").withArgs(helper.id, eta);
+      expect(await dao.governor.proposalEta(helper.id)).to.equal(eta);
+      expect(await dao.governor.state(helper.id)).to.equal(State.Queued);
+      await helper.waitForEta();
+      await helper.execute();
+      expect(await dao.governor.state(helper.id)).to.equal(State.Executed);
+      expect(await dao.governor.proposalEta(helper.id)).to.equal(eta);
+    });
+
+    it("reports Executed when the queued operation is executed directly on the timelock", async function () {
+      const dao = await loadFixture(deployDao);
+      const helper = new ProposalHelper(dao.governor, offsetsProposal(dao, 5, null));
+      await helper.propose(dao.alice);
+      await helper.waitForSnapshot();
+      await helper.vote(dao.alice, Vote.For);
+      await helper.waitForDeadline();
+      await helper.queue();
+      await helper.waitForEta();
+      const p = helper.proposal;
+      const salt = BigInt(dao.governor.target as string) << 96n ^ BigInt(helper.descriptionHash);
+      await dao.timelock.connect(dao.outsider).executeBatch(p.targets, p.values, p.calldatas, ethers.ZeroHash,
+        ethers.toBeHex(salt, 32));
+      expect(await dao.governor.state(helper.id)).to.equal(State.Executed);
+      await expect(helper.execute()).to.be.revertedWithCustomError(dao.governor, "GovernorUnexpectedProposalState");
+    });
+
     it("refuses governor settings changed outside a proposal", async function () {
       const { governor, alice } = await loadFixture(deployDao);
       await expect(governor.connect(alice).setProposalThreshold(0))
         .to.be.revertedWithCustomError(governor, "GovernorOnlyExecutor")
         .withArgs(alice.address);
       await expect(governor.connect(alice).updateQuorumNumerator(1)).to.be.revertedWithCustomError(
+        governor,
+        "GovernorOnlyExecutor",
+      );
+      await expect(governor.connect(alice).setLateQuorumVoteExtension(0)).to.be.revertedWithCustomError(
         governor,
         "GovernorOnlyExecutor",
       );

@@ -118,6 +118,28 @@ describe("Climate DAO lifecycles", function () {
         .to.be.revertedWithCustomError(dao.governor, "GovernorOnlyExecutor")
         .withArgs(dao.alice.address);
     });
+
+    it("changes the late-quorum extension through a vote, within the voting period", async function () {
+      const dao = await loadFixture(deployDao);
+      const g = dao.governor.target as string;
+      const proposal = unwrap(changeGovernorSetting({ governor: g, setting: "lateQuorumExtension", value: DAY }));
+      await expect(new ProposalHelper(dao.governor, proposal).run(dao.alice, [[dao.alice, Vote.For]]))
+        .to.emit(dao.governor, "LateQuorumVoteExtensionSet")
+        .withArgs(2n * DAY, DAY);
+      expect(await dao.governor.lateQuorumVoteExtension()).to.equal(DAY);
+
+      const tooLong = unwrap(changeGovernorSetting({ governor: g, setting: "lateQuorumExtension", value: 8n * DAY }));
+      const helper = new ProposalHelper(dao.governor, tooLong);
+      await helper.propose(dao.alice);
+      await helper.waitForSnapshot();
+      await helper.vote(dao.alice, Vote.For);
+      await helper.waitForDeadline();
+      await helper.queue();
+      await helper.waitForEta();
+      await expect(helper.execute())
+        .to.be.revertedWithCustomError(dao.governor, "GovernorPreventLateQuorumVoteExtensionTooLarge")
+        .withArgs(8n * DAY, 7n * DAY);
+    });
   });
 });
 

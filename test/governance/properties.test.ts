@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { impersonateAccount, loadFixture, setBalance } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import { ClimateGovernor__factory } from "../../typechain-types";
@@ -71,6 +71,26 @@ async function apply(w: World, a: Action): Promise<void> {
   }
 }
 
+/**
+ * The state a finished vote must have, recomputed from the public tallies and the token's past supply (the
+ * governor answers from what the votes recorded instead).
+ */
+async function recomputedState(governor: ClimateGovernor, id: bigint, criteria: number): Promise<bigint> {
+  const quorumMet = (await governor.quorum(await governor.proposalSnapshot(id))) <= (await governor.proposalQuorumVotes(id));
+  let succeeded: boolean;
+  if (criteria === 0) {
+    const [against, forVotes] = await governor.proposalVotes(id);
+    succeeded = forVotes > against;
+  } else {
+    succeeded = true;
+    for (let i = 0; i < criteria; i++) {
+      const [against, forVotes] = await governor.criterionVotes(id, i);
+      succeeded &&= forVotes > against;
+    }
+  }
+  return quorumMet && succeeded ? 4n /* Succeeded */ : 3n /* Defeated */;
+}
+
 async function tallies(governor: ClimateGovernor, plainId: bigint, criteriaId: bigint) {
   const rows = [await governor.proposalVotes(plainId)];
   for (let i = 0; i < 3; i++) rows.push(await governor.criterionVotes(criteriaId, i));
@@ -78,7 +98,7 @@ async function tallies(governor: ClimateGovernor, plainId: bigint, criteriaId: b
 }
 
 describe("Governor tallies (property-based)", function () {
-  it("never exceed the supply at the snapshot, and linear and quadratic modes agree on who voted", async function () {
+  it("never exceed the supply at the snapshot, linear and quadratic modes agree on who voted, and the outcome the votes recorded equals the recomputed one", async function () {
     await fc.assert(
       fc.asyncProperty(
         fc.array(action, { maxLength: 8 }),
@@ -132,6 +152,19 @@ describe("Governor tallies (property-based)", function () {
             for (const id of [plain.id, criteria.id]) {
               expect(await w.quadratic.hasVoted(id, a.address)).to.equal(await w.governor.hasVoted(id, a.address));
             }
+          }
+          // After the (possibly extended) deadlines, state() must equal the outcome recomputed from the tallies.
+          let end = 0n;
+          for (const g of [w.governor, w.quadratic]) {
+            for (const id of [plain.id, criteria.id]) {
+              const d = await g.proposalDeadline(id);
+              if (d > end) end = d;
+            }
+          }
+          await time.increaseTo(end + 1n);
+          for (const g of [w.governor, w.quadratic]) {
+            expect(await g.state(plain.id)).to.equal(await recomputedState(g, plain.id, 0));
+            expect(await g.state(criteria.id)).to.equal(await recomputedState(g, criteria.id, 3));
           }
         },
       ),
