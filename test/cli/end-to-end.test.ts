@@ -37,8 +37,8 @@ describe("command line, end to end on a hardhat node @slow", function () {
     fs.writeFileSync(certificate, certificateText);
     await chain.start();
   });
-  after(function () {
-    chain.cleanup();
+  after(async function () {
+    await chain.cleanup();
     fs.rmSync(work, { recursive: true, force: true });
   });
 

@@ -1,30 +1,17 @@
 /**
  * Child processes for the end-to-end tests: a `hardhat node` on a free 127.0.0.1 port, and CLI commands run as a
- * user runs them. Everything started here is killed by `stop()` (process group), also when a test fails.
+ * user runs them. The node is killed by `cleanup()` (process group), also when a test fails.
  */
 import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { JsonRpcProvider } from "ethers";
+import type { JsonRpcProvider } from "ethers";
+import { startNode } from "../helpers/hardhat-node";
+import type { Node } from "../helpers/hardhat-node";
 
 export const ROOT = path.join(__dirname, "..", "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
-
-/** A port that was free a moment ago on 127.0.0.1 (listen on 0, read, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Run {
   code: number;
@@ -50,57 +37,30 @@ export const errorLines = (r: Run): string[] => r.stderr.split("\n").filter((l) 
 
 /** A local chain for one test file: a hardhat node, a temporary deployments folder, and a CLI runner. */
 export class LocalChain {
-  node: ChildProcess | undefined;
-  url = "";
-  provider: JsonRpcProvider | undefined;
+  private node: Node | undefined;
   readonly deployments = fs.mkdtempSync(path.join(os.tmpdir(), "nes-cli-"));
+
+  get url(): string {
+    return this.node?.url ?? "";
+  }
+
+  get provider(): JsonRpcProvider | undefined {
+    return this.node?.provider;
+  }
 
   get env(): Record<string, string> {
     return { LOCALHOST_RPC_URL: this.url, NES_DEPLOYMENTS_DIR: this.deployments, DEPLOY_STOP_AFTER: "" };
   }
 
-  /** Starts `hardhat node` on a free port, retrying on a port race; resolves when it answers. */
+  /** Starts `hardhat node` on a free port; resolves when it answers. */
   async start(): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
-      this.url = `http://127.0.0.1:${port}`;
-      this.node = spawn(path.join(BIN, "hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
-        cwd: ROOT, stdio: "ignore", detached: true,
-      });
-      const provider = new JsonRpcProvider(this.url, undefined, { staticNetwork: true });
-      for (let i = 0; i < 120; i++) {
-        if (this.node.exitCode !== null) break;
-        try {
-          await provider.send("eth_chainId", []);
-          this.provider = provider;
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
-      provider.destroy();
-      this.stop();
-    }
-    throw new Error("hardhat node did not start");
+    this.node = await startNode();
   }
 
   /** Kills the node's process group and removes the temporary folder. */
-  stop(): void {
-    this.provider?.destroy();
-    this.provider = undefined;
-    const pid = this.node?.pid;
-    if (pid !== undefined && this.node?.exitCode === null) {
-      try {
-        process.kill(-pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+  async cleanup(): Promise<void> {
+    await this.node?.stop();
     this.node = undefined;
-  }
-
-  cleanup(): void {
-    this.stop();
     fs.rmSync(this.deployments, { recursive: true, force: true });
   }
 

@@ -1,18 +1,18 @@
 /**
- * Test helpers: a free port, `npx hardhat node` on 127.0.0.1 (killed afterwards, also on failure), the
- * CarbonLedger deployed from its artifact, and the node's well-known development accounts.
+ * Oracle test helpers: the CarbonLedger deployed from its artifact and the node's well-known development accounts
+ * (the node itself comes from test/helpers/hardhat-node.ts).
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { ContractFactory, HDNodeWallet, JsonRpcProvider, Wallet } from "ethers";
 import type { InterfaceAbi } from "ethers";
 import { CarbonLedger__factory } from "../../../typechain-types";
 import type { CarbonLedger } from "../../../typechain-types";
 
-export const ROOT = path.join(__dirname, "..", "..", "..");
+import { ROOT } from "../../helpers/hardhat-node";
+
+export { ROOT, freePort, kill, startNode } from "../../helpers/hardhat-node";
+export type { Node } from "../../helpers/hardhat-node";
 
 /** Hardhat's development mnemonic: public knowledge, funded only on local nodes. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -20,76 +20,6 @@ const DEV_MNEMONIC = "test test test test test test test test test test test jun
 export function devWallet(index: number, provider?: JsonRpcProvider): Wallet {
   const w = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
   return new Wallet(w.privateKey, provider);
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export interface Node {
-  url: string;
-  port: number;
-  provider: JsonRpcProvider;
-  stop(): Promise<void>;
-}
-
-/** Starts `npx hardhat node` on a free port (retrying if the port was taken meanwhile). */
-export async function startNode(): Promise<Node> {
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const child = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    const started = await new Promise<boolean>((resolve) => {
-      let out = "";
-      const onData = (b: Buffer) => {
-        out += b.toString();
-        if (out.includes("Started HTTP")) resolve(true);
-      };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
-      child.on("exit", () => resolve(false));
-      setTimeout(() => resolve(false), 60_000);
-    });
-    if (started) {
-      child.stdout?.resume();
-      child.stderr?.resume();
-      const url = `http://127.0.0.1:${port}`;
-      const provider = new JsonRpcProvider(url, 31337, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
-      return { url, port, provider, stop: () => { provider.destroy(); return kill(child); } };
-    }
-    await kill(child);
-    if (attempt >= 2) throw new Error("could not start npx hardhat node");
-  }
-}
-
-/** Kills a detached child and its process group (npx -> node), and waits for it to exit. */
-export function kill(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
-    } catch {
-      try {
-        child.kill(signal);
-      } catch {
-        /* already gone */
-      }
-    }
-  });
 }
 
 /** Deploys CarbonLedger from its artifact; admin = dev account 0; `auditors` get EMISSIONS_AUDITOR_ROLE. */
