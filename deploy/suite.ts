@@ -142,6 +142,9 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
     // 4-12. The DAO, by the wiring's idempotent steps; each reported step is recorded.
     if (!DAO_STEPS.every((s) => steps.includes(s))) {
       const { wireDao } = await import("../scripts/governance/wiring");
+      const names: Record<keyof DaoAddresses, ContractName> = {
+        timelock: "Timelock", token: "VotingToken", governor: "ClimateGovernor", claims: "ClaimsRegistry",
+      };
       const params = daoParameters(ledgerAddress, p);
       const existing: DaoAddresses = {
         timelock: record.contracts.Timelock?.address, token: record.contracts.VotingToken?.address,
@@ -149,6 +152,14 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
       };
       await wireDao(deployer, params, {
         existing,
+        pending: {
+          timelock: record.pending?.Timelock, token: record.pending?.VotingToken,
+          governor: record.pending?.ClimateGovernor, claims: record.pending?.ClaimsRegistry,
+        },
+        onSent: (contract, hash) => {
+          record.pending = { ...record.pending, [names[contract]]: hash };
+          o.save(record);
+        },
         waitUntil: (timestamp) => waitForChainTime(o, timestamp),
         onStep: async (step, addresses) => {
           await recordAddresses(o, record, addresses, params, deployerAddress);
@@ -168,22 +179,13 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
 
 /** Deploys the ledger once: a sent deployment is found again by its recorded hash. */
 async function deployLedger(o: DeployOptions, record: DeploymentRecord, deployerAddress: string): Promise<void> {
-  const ethers = o.hre.ethers;
+  const { deployOnce } = await import("../scripts/lib/deploy-once");
   const args: [string, number] = [deployerAddress, o.parameters.ledger.adminTransferDelay];
-  const hash = record.pending?.CarbonLedger;
-  let receipt: TransactionReceipt | null = hash === undefined ? null : await ethers.provider.getTransactionReceipt(hash);
-  if (hash !== undefined && receipt === null) {
-    const inFlight = await ethers.provider.getTransaction(hash);
-    if (inFlight !== null) receipt = await inFlight.wait();
-  }
-  if (receipt === null || receipt.status !== 1 || receipt.contractAddress === null) {
-    const factory = await ethers.getContractFactory("CarbonLedger", o.deployer);
-    const sent = await o.deployer.sendTransaction(await factory.getDeployTransaction(...args));
-    record.pending = { ...record.pending, CarbonLedger: sent.hash };
+  const factory = await o.hre.ethers.getContractFactory("CarbonLedger", o.deployer);
+  const receipt = await deployOnce(o.deployer, record.pending?.CarbonLedger, () => factory.getDeployTransaction(...args), (hash) => {
+    record.pending = { ...record.pending, CarbonLedger: hash };
     o.save(record);
-    receipt = await sent.wait();
-  }
-  if (receipt === null || receipt.status !== 1 || receipt.contractAddress === null) throw new Error("deploying CarbonLedger failed");
+  });
   record.contracts.CarbonLedger = { address: receipt.contractAddress, block: receipt.blockNumber, transaction: receipt.hash, args: json(args) as unknown[] };
   if (record.pending !== undefined) delete record.pending.CarbonLedger;
   o.log(`  CarbonLedger at ${receipt.contractAddress} (block ${receipt.blockNumber})`);
@@ -210,6 +212,7 @@ async function recordAddresses(
     // Reported right after its deployment was mined: the latest block is its block (or just after it).
     const block = await o.hre.ethers.provider.getBlockNumber();
     record.contracts[name] = { address, block, args: json(constructorArgs) as unknown[] };
+    if (record.pending !== undefined) delete record.pending[name];
     o.log(`  ${name} at ${address}`);
   }
 }

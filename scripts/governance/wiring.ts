@@ -17,9 +17,10 @@
  *  8. timelock-delay    timelock: an operation `updateDelay(timelockDelay)` the same way
  *  9. deployer-renounce deployer renounces every role it holds on the timelock and on the ledger
  */
-import type { Signer } from "ethers";
+import type { ContractDeployTransaction, Signer } from "ethers";
 import { ZeroAddress, id as keccakText } from "ethers";
 import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../typechain-types";
+import { deployOnce } from "../lib/deploy-once";
 import {
   CarbonLedger__factory,
   ClaimsRegistry__factory,
@@ -72,6 +73,13 @@ export interface DaoAddresses {
 export interface WiringOptions {
   /** Contracts deployed by an earlier, interrupted run. */
   existing?: DaoAddresses;
+  /**
+   * Deployment transactions an earlier run sent but did not see mined (hash per contract): a mined one is adopted,
+   * one still in flight is waited for, so an interruption at any instant never deploys a contract twice.
+   */
+  pending?: { [K in keyof DaoAddresses]?: string };
+  /** Called with a deployment's transaction hash as soon as it is sent, before it is mined; persist it. */
+  onSent?: (contract: keyof DaoAddresses, hash: string) => void | Promise<void>;
   /** Called after each step (done now or found done), with all addresses known so far; persist them here. */
   onStep?: (step: WiringStep, addresses: DaoAddresses, changed: boolean) => void | Promise<void>;
   /**
@@ -97,6 +105,7 @@ async function mined(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
   await (await tx).wait();
 }
 
+
 /** Deploys and wires the DAO (see the file comment); returns the contracts connected to `deployer`. */
 export async function wireDao(deployer: Signer, params: DaoParameters, options: WiringOptions = {}): Promise<DaoContracts> {
   const me = await deployer.getAddress();
@@ -117,13 +126,22 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
     });
 
   const ledger = CarbonLedger__factory.connect(params.ledger, deployer);
+  const deploy = async (
+    contract: keyof DaoAddresses,
+    deployment: () => Promise<ContractDeployTransaction>,
+  ): Promise<string> => {
+    const receipt = await deployOnce(deployer, options.pending?.[contract], deployment, async (hash) => {
+      if (options.onSent) await options.onSent(contract, hash);
+    });
+    return receipt.contractAddress;
+  };
 
   // 1-4: deployments
   let changed = addresses.timelock === undefined;
   if (addresses.timelock === undefined) {
-    const c = await new Timelock__factory(deployer).deploy(0, [], [ZeroAddress], me);
-    await c.waitForDeployment();
-    addresses.timelock = await c.getAddress();
+    addresses.timelock = await deploy("timelock", () =>
+      new Timelock__factory(deployer).getDeployTransaction(0, [], [ZeroAddress], me),
+    );
   }
   const timelock = Timelock__factory.connect(addresses.timelock, deployer);
   await report("deploy-timelock", changed);
@@ -131,11 +149,12 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
   changed = addresses.token === undefined;
   if (addresses.token === undefined) {
     const t = params.token;
-    const c = await new VotingToken__factory(deployer).deploy(
-      t.name, t.symbol, t.holders, t.amounts, addresses.timelock, t.transferable,
+    const minter = addresses.timelock;
+    addresses.token = await deploy("token", () =>
+      new VotingToken__factory(deployer).getDeployTransaction(
+        t.name, t.symbol, t.holders, t.amounts, minter, t.transferable,
+      ),
     );
-    await c.waitForDeployment();
-    addresses.token = await c.getAddress();
   }
   const token = VotingToken__factory.connect(addresses.token, deployer);
   await report("deploy-token", changed);
@@ -143,21 +162,23 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
   changed = addresses.governor === undefined;
   if (addresses.governor === undefined) {
     const g = params.governor;
-    const c = await new ClimateGovernor__factory(deployer).deploy(
-      addresses.token, addresses.timelock, g.votingDelay, g.votingPeriod, g.proposalThreshold,
-      g.quorumNumerator, g.lateQuorumExtension, g.quadratic,
+    const [tokenAddress, timelockAddress] = [addresses.token, addresses.timelock];
+    addresses.governor = await deploy("governor", () =>
+      new ClimateGovernor__factory(deployer).getDeployTransaction(
+        tokenAddress, timelockAddress, g.votingDelay, g.votingPeriod, g.proposalThreshold,
+        g.quorumNumerator, g.lateQuorumExtension, g.quadratic,
+      ),
     );
-    await c.waitForDeployment();
-    addresses.governor = await c.getAddress();
   }
   const governor = ClimateGovernor__factory.connect(addresses.governor, deployer);
   await report("deploy-governor", changed);
 
   changed = addresses.claims === undefined;
   if (addresses.claims === undefined) {
-    const c = await new ClaimsRegistry__factory(deployer).deploy(params.ledger, addresses.timelock, addresses.governor);
-    await c.waitForDeployment();
-    addresses.claims = await c.getAddress();
+    const [timelockAddress, governorAddress] = [addresses.timelock, addresses.governor];
+    addresses.claims = await deploy("claims", () =>
+      new ClaimsRegistry__factory(deployer).getDeployTransaction(params.ledger, timelockAddress, governorAddress),
+    );
   }
   const claims = ClaimsRegistry__factory.connect(addresses.claims, deployer);
   await report("deploy-claims", changed);
