@@ -17,6 +17,27 @@ import { deployLedger, devWallet, freePort, startNode } from "./helpers/node";
 
 const SALT = "salt of the fault tests";
 
+/** In-process relay of the file `exportFile` with auditor key `key`; `name` keeps each run's journal apart. */
+function relayOptions(o: { exportFile: string; parties: string; tmp: string; rpcUrl: string; ledger: string; key: number; name: string }) {
+  return {
+    ...RELAY_DEFAULTS,
+    source: { kind: "file" as const, file: o.exportFile },
+    partiesFile: o.parties,
+    salt: SALT,
+    rpcUrl: o.rpcUrl,
+    network: "localhost",
+    ledger: o.ledger,
+    privateKey: devWallet(o.key).privateKey,
+    attesterKeys: [],
+    dryRun: false,
+    writeBack: false,
+    journalFile: path.join(o.tmp, `${o.name}.jsonl`),
+    quarantineFile: path.join(o.tmp, `${o.name}-q.jsonl`),
+    batchSize: 100,
+    pollMs: 50,
+  };
+}
+
 /** A TCP proxy in front of the node that can drop every connection and refuse new ones for a while. */
 class Proxy {
   private server: net.Server | undefined;
@@ -159,21 +180,7 @@ describe("oracle under faults @slow", function () {
   it("drops what a rival minted in the same block (its own transaction reverted) and counts it as skipped", async function () {
     const ledger = await deployLedger(node.provider, [devWallet(1).address, devWallet(2).address]);
     const options = (key: number) => ({
-      ...RELAY_DEFAULTS,
-      source: { kind: "file" as const, file: exportFile },
-      partiesFile: parties,
-      salt: SALT,
-      rpcUrl: node.url,
-      network: "localhost",
-      ledger: address,
-      privateKey: devWallet(key).privateKey,
-      attesterKeys: [],
-      dryRun: false,
-      writeBack: false,
-      journalFile: path.join(tmp, `block-race-${key}.jsonl`),
-      quarantineFile: path.join(tmp, `block-race-q-${key}.jsonl`),
-      batchSize: 100,
-      pollMs: 50,
+      ...relayOptions({ exportFile, parties, tmp, rpcUrl: node.url, ledger: address, key, name: `block-race-${key}` }),
       reporter: memoryReporter(),
     });
     const address = await ledger.getAddress();
@@ -224,21 +231,9 @@ describe("oracle under faults @slow", function () {
     try {
       const reporter = memoryReporter();
       const summary = await relay({
-        ...RELAY_DEFAULTS,
-        source: { kind: "file", file: exportFile },
-        partiesFile: parties,
-        salt: SALT,
-        rpcUrl: `http://127.0.0.1:${port}`,
-        network: "localhost",
-        ledger: await ledger.getAddress(),
-        privateKey: devWallet(1).privateKey,
-        attesterKeys: [],
-        dryRun: false,
-        writeBack: false,
-        journalFile: path.join(tmp, "hijack.jsonl"),
-        quarantineFile: path.join(tmp, "hijack-q.jsonl"),
-        batchSize: 100,
-        pollMs: 50,
+        ...relayOptions({
+          exportFile, parties, tmp, rpcUrl: `http://127.0.0.1:${port}`, ledger: await ledger.getAddress(), key: 1, name: "hijack",
+        }),
         reporter,
       });
       expect(hijacked).to.equal(true);
@@ -257,21 +252,10 @@ describe("oracle under faults @slow", function () {
     const reporter = memoryReporter();
     try {
       const running = relay({
-        ...RELAY_DEFAULTS,
-        source: { kind: "file", file: exportFile },
-        partiesFile: parties,
-        salt: SALT,
-        rpcUrl: `http://127.0.0.1:${proxy.port}`,
-        network: "localhost",
-        ledger: await ledger.getAddress(),
-        privateKey: devWallet(1).privateKey,
-        attesterKeys: [],
-        dryRun: false,
-        writeBack: false,
-        journalFile: path.join(tmp, "proxy-journal.jsonl"),
-        quarantineFile: path.join(tmp, "proxy-q.jsonl"),
+        ...relayOptions({
+          exportFile, parties, tmp, rpcUrl: `http://127.0.0.1:${proxy.port}`, ledger: await ledger.getAddress(), key: 1, name: "proxy",
+        }),
         batchSize: 2,
-        pollMs: 50,
         rpcTimeoutMs: 2_000,
         reporter,
       });
