@@ -94,8 +94,12 @@ export function formatDate(seconds: number | bigint): string {
   return new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
 }
 
+/** The midpoint of a period, in unix seconds, rounded down as the ledger's UtcYear.attributedYear computes it. */
+export function periodMidpoint(fromDate: number, thruDate: number): number {
+  return fromDate + Math.floor((thruDate - fromDate) / 2);
+}
+
 /** The calendar year (UTC) a period is attributed to on chain: the year of its midpoint. */
 export function attributedYear(fromDate: number, thruDate: number): number {
-  const midpoint = fromDate + Math.floor((thruDate - fromDate) / 2);
-  return new Date(midpoint * 1000).getUTCFullYear();
+  return new Date(periodMidpoint(fromDate, thruDate) * 1000).getUTCFullYear();
 }

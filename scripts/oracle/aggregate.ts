@@ -2,6 +2,7 @@
  * Audited totals: valid records grouped per party and reporting period, summed exactly in g CO2e, each with its
  * evidence hash and its short on-chain metadata.
  */
+import { periodMidpoint } from "../lib/units";
 import { compareUtf8, evidenceHash, partyCommitment } from "./evidence-hash";
 import type { ValidRecord } from "./records";
 
@@ -23,7 +24,7 @@ export interface AuditedTotal {
 }
 
 /** The midpoint of a record's period, as the ledger computes it for year attribution. */
-export const midpoint = (r: { fromDate: number; thruDate: number }): number => r.fromDate + Math.floor((r.thruDate - r.fromDate) / 2);
+export const midpoint = (r: { fromDate: number; thruDate: number }): number => periodMidpoint(r.fromDate, r.thruDate);
 
 /** The reporting period [first second, last second] (UTC) of `kind` that contains `t`. */
 export function reportingPeriod(t: number, kind: "month" | "year"): { fromDate: number; thruDate: number } {
