@@ -26,6 +26,7 @@ import type { Proposal } from "./governance/proposals";
 import {
   CRITERIA_VOTE, changeLedgerRole, encodeCriteriaVotes, issueToProject, proposalId, recordClaimVerdict, unwrap,
 } from "./governance/proposals";
+import { TOKEN_TYPE, tokenIdOf } from "./ledger/token-id";
 import { partyCommitment } from "./oracle/evidence-hash";
 import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, relay } from "./oracle/relay";
 import { memoryReporter } from "./oracle/reporter";
@@ -167,23 +168,29 @@ async function main(): Promise<void> {
     const [first, again] = await withRpcServer(async (url) => [await relay(relayOptions(url)), await relay(relayOptions(url))]);
     log(`relayed ${first.recordsRead} records: ${first.minted} audited totals minted (${formatAmount(BigInt(first.totalGrams), "mass")}), ${first.quarantined} quarantined`);
     log(`relayed again: ${again.minted} minted, ${again.skippedAlreadyMinted} already on chain (exactly once)`);
+    const conflicts = (first.conflicts ?? 0) + (again.conflicts ?? 0);
+    if (conflicts > 0) throw new Error(`the oracle met ${conflicts} conflicting total(s): ${JSON.stringify([...(first.conflictList ?? []), ...(again.conflictList ?? [])])}`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
   step("The REC issuer issues RECs to ACME");
-  const recId = keccakText(`wind farm certificate WF-7 ${YEAR}`);
+  // A token id is its evidence hash within its type and scope: for a REC or an offset, the scope is its issuer.
+  const recEvidence = keccakText(`wind farm certificate WF-7 ${YEAR}`);
+  const recId = tokenIdOf(TOKEN_TYPE.REC, await addr(recIssuer), recEvidence);
   await mined(ledger.connect(recIssuer).issue({
-    tokenType: 1, issuee: await addr(acme), amount: mwh("250MWh"), fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-06-30`, true),
-    evidenceHash: recId, metadata: JSON.stringify({ facility: "WF-7", country: "DE" }),
+    tokenType: TOKEN_TYPE.REC, issuee: await addr(acme), amount: mwh("250MWh"), fromDate: day(`${YEAR}-01-01`), thruDate: day(`${YEAR}-06-30`, true),
+    evidenceHash: recEvidence, records: [], metadata: JSON.stringify({ facility: "WF-7", country: "DE" }),
   }));
   log(`ACME holds 250 MWh of RECs, token ${shortId(recId)}`);
 
   step("A DAO proposal with quality criteria issues offsets for a reforestation project");
-  const offsetId = keccakText(`reforestation project RF-12 verification report ${YEAR}`);
+  // The timelock issues the DAO's offsets, so the token's scope is the timelock.
+  const offsetEvidence = keccakText(`reforestation project RF-12 verification report ${YEAR}`);
+  const offsetId = tokenIdOf(TOKEN_TYPE.Offset, deployed.contracts.Timelock?.address ?? "", offsetEvidence);
   const offsets = unwrap(issueToProject({
     ledger: ledgerAddress, kind: "offset", project: await addr(project), projectName: "reforestation project RF-12", amount: tonnes("2500t"),
-    ...WHOLE_YEAR, evidenceHash: offsetId, metadata: JSON.stringify({ project: "RF-12", methodology: "VM0047" }),
+    ...WHOLE_YEAR, evidenceHash: offsetEvidence, metadata: JSON.stringify({ project: "RF-12", methodology: "VM0047" }),
     criteria: ["additionality", "permanence", "no leakage"], proposer,
   }));
   await pass(offsets, [["for", "for", "for"], ["for", "abstain", "for"], ["for", "for", "against"]]);
@@ -196,7 +203,7 @@ async function main(): Promise<void> {
   await mined(ledger.connect(project).safeTransferFrom(await addr(project), await addr(acme), offsetId, acmeOffsets, "0x"));
   await mined(ledger.connect(project).safeTransferFrom(await addr(project), await addr(bluewater), offsetId, bluewaterOffsets, "0x"));
   const salt = keccakText("demo salt: keep it to prove the beneficiary name");
-  const retire = async (holder: Signer, name: string, id: string, amount: bigint, reason: string) =>
+  const retire = async (holder: Signer, name: string, id: bigint, amount: bigint, reason: string) =>
     mined(ledger.connect(holder).retire(await addr(holder), id, amount, {
       beneficiary: await addr(holder), beneficiaryNameCommitment: nameCommitment(name, salt), ...WHOLE_YEAR, reason,
     }));

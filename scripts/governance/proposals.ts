@@ -49,7 +49,8 @@ export function proposalId(p: Pick<Proposal, "targets" | "values" | "calldatas" 
 
 /**
  * Evidence hash of a project issuance: keccak256 of the sorted document hashes and the metadata's hash. The same
- * documents and metadata always give the same hash, which becomes the token id (one issuance per evidence, ever).
+ * documents and metadata always give the same hash; with the token type and the issuer (the timelock) it gives the
+ * token id, `tokenIdOf(type, timelock, evidenceHash)` (one issuance per evidence within that scope).
  */
 export function projectEvidenceHash(documentHashes: readonly string[], metadata: string): string {
   const sorted = [...documentHashes].map((h) => h.toLowerCase()).sort();
@@ -71,6 +72,18 @@ class Problems {
     if (!isHexString(value, 32)) this.list.push(`${what} "${value}": expected 32 bytes of hex (0x + 64 digits)`);
     else if (BigInt(value) === 0n) this.list.push(`${what}: must not be zero`);
   }
+  /** A token id given as a bigint or 0x hex (32 bytes); 0n when invalid (the problem is listed). */
+  tokenId(value: bigint | string): bigint {
+    if (typeof value === "string") {
+      this.bytes32("token id", value);
+      return isHexString(value, 32) ? BigInt(value) : 0n;
+    }
+    if (value <= 0n || value >= 2n ** 256n) {
+      this.list.push(`token id ${value}: expected a non-zero uint256`);
+      return 0n;
+    }
+    return value;
+  }
   positive(what: string, value: bigint): void {
     if (value <= 0n) this.list.push(`${what} ${value}: must be greater than zero`);
   }
@@ -91,8 +104,10 @@ export interface ProjectIssuance {
   amount: bigint;
   fromDate: number;
   thruDate: number;
-  /** See {projectEvidenceHash}; becomes the token id. */
+  /** See {projectEvidenceHash}; with the type and the issuer (the timelock) it gives the token id (token-id.ts). */
   evidenceHash: string;
+  /** Keys of the underlying records, if any (optional for offsets and RECs); each backs one token of its scope. */
+  records?: readonly string[];
   /** JSON or URI describing the project. */
   metadata: string;
   /** Criteria voted on; default {DEFAULT_CRITERIA}; `null` for a plain proposal. */
@@ -113,6 +128,10 @@ export function issueToProject(input: ProjectIssuance): Parsed<Proposal> {
     p.list.push(`period ${formatDate(input.fromDate)}..${formatDate(input.thruDate)}: ends before it starts`);
   }
   if (input.projectName.trim() === "") p.list.push("project name: must not be empty");
+  (input.records ?? []).forEach((r, i) => p.bytes32(`record ${i}`, r));
+  if (new Set((input.records ?? []).map((r) => r.toLowerCase())).size !== (input.records ?? []).length) {
+    p.list.push("records: must be distinct");
+  }
   const criteria = input.criteria === null ? undefined : [...(input.criteria ?? DEFAULT_CRITERIA)];
   if (criteria !== undefined && (criteria.length === 0 || criteria.length > 16)) {
     p.list.push(`criteria: expected 1 to 16, got ${criteria.length}`);
@@ -131,6 +150,7 @@ export function issueToProject(input: ProjectIssuance): Parsed<Proposal> {
         fromDate: input.fromDate,
         thruDate: input.thruDate,
         evidenceHash: input.evidenceHash,
+        records: [...(input.records ?? [])],
         metadata: input.metadata,
       },
     ]);
@@ -179,7 +199,7 @@ export function recordClaimVerdict(input: ClaimVerdict): Parsed<Proposal> {
 export interface Revocation {
   ledger: string;
   holder: string;
-  /** Token id (= evidence hash), as a bigint or 0x hex. */
+  /** Token id (tokenIdOf(type, scope, evidence hash): see token-id.ts), as a bigint or 0x hex. */
   id: bigint | string;
   /** Base units of the token's type. */
   amount: bigint;
@@ -194,14 +214,7 @@ export function revokeIssuance(input: Revocation): Parsed<Proposal> {
   const ledger = p.address("ledger", input.ledger);
   const holder = p.address("holder", input.holder);
   p.positive("amount", input.amount);
-  let id = 0n;
-  if (typeof input.id === "string") {
-    p.bytes32("token id", input.id);
-    if (isHexString(input.id, 32)) id = BigInt(input.id);
-  } else {
-    id = input.id;
-    if (id <= 0n || id >= 2n ** 256n) p.list.push(`token id ${id}: expected a non-zero uint256`);
-  }
+  const id = p.tokenId(input.id);
   if (input.reason.trim() === "") p.list.push("reason: must not be empty");
   if (input.proposer !== undefined) p.address("proposer", input.proposer);
   return p.result(() => {
@@ -214,6 +227,57 @@ export function revokeIssuance(input: Revocation): Parsed<Proposal> {
     const hexId = "0x" + id.toString(16).padStart(64, "0");
     const description =
       `Revoke ${formatAmount(input.amount, input.quantity)} of token ${hexId} held by ${holder}: ${input.reason}` +
+      suffix(input.proposer);
+    return { targets: [ledger], values: [0n], calldatas: [calldata], description };
+  });
+}
+
+export interface RetirementVoid {
+  ledger: string;
+  /** The account that retired (whose retired total the void reduces). */
+  holder: string;
+  /** Token id of the retired REC or offset, as a bigint or 0x hex. */
+  id: bigint | string;
+  /** The beneficiary the retirement was made for (as on the receipt). */
+  beneficiary: string;
+  /** The calendar year (UTC) the retirement counts towards (as on the receipt). */
+  year: number;
+  /** Base units of the token's type. */
+  amount: bigint;
+  quantity: "mass" | "energy";
+  reason: string;
+  proposer?: string;
+}
+
+/**
+ * Void an amount of a retirement (fraud or error found after it): it leaves the beneficiary's retired totals and
+ * net position for that year and counts as revoked. The timelock holds the revoker role.
+ */
+export function voidRetirement(input: RetirementVoid): Parsed<Proposal> {
+  const p = new Problems();
+  const ledger = p.address("ledger", input.ledger);
+  const holder = p.address("holder", input.holder);
+  const beneficiary = p.address("beneficiary", input.beneficiary);
+  p.positive("amount", input.amount);
+  const id = p.tokenId(input.id);
+  if (!Number.isInteger(input.year) || input.year < 1970 || input.year > 65_535) {
+    p.list.push(`year ${input.year}: expected a calendar year such as 2025`);
+  }
+  if (input.reason.trim() === "") p.list.push("reason: must not be empty");
+  if (input.proposer !== undefined) p.address("proposer", input.proposer);
+  return p.result(() => {
+    const calldata = CarbonLedger__factory.createInterface().encodeFunctionData("voidRetirement", [
+      holder,
+      id,
+      beneficiary,
+      input.year,
+      input.amount,
+      input.reason,
+    ]);
+    const hexId = "0x" + id.toString(16).padStart(64, "0");
+    const description =
+      `Void ${formatAmount(input.amount, input.quantity)} of the retirement of token ${hexId} by ${holder} ` +
+      `for beneficiary ${beneficiary} in ${input.year}: ${input.reason}` +
       suffix(input.proposer);
     return { targets: [ledger], values: [0n], calldatas: [calldata], description };
   });

@@ -2,8 +2,12 @@ import { expect } from "chai";
 import { CommanderError } from "commander";
 import { buildProgram } from "../../scripts/cli/index";
 import {
-  parseAddress, parseAmountFor, parsePeriod, parseRole, parseSwitch, parseTokenId, parseTokenType, parseYear, shortId,
+  parseAddress, parseAmountFor, parsePeriod, parseRecordKey, parseRecordKeys, parseRole, parseSwitch, parseTokenId, parseTokenType, parseYear,
+  shortId,
 } from "../../scripts/cli/lib/args";
+import { parseAttestationFile } from "../../scripts/cli/commands/auditor";
+import { fabricRecordKey } from "../../scripts/ledger/token-id";
+import { RELAY_DEFAULTS } from "../../scripts/oracle/relay";
 import { parseCriteria, parseCriteriaVotes, parseProposalId, parseSupport } from "../../scripts/cli/commands/dao";
 import { globalOptions } from "../../scripts/cli/lib/command";
 import { UsageError, checkNetworkEnvironmentForTest } from "./helpers";
@@ -30,7 +34,7 @@ describe("command-line arguments", function () {
   });
 
   describe("parseTokenId", function () {
-    it("accepts the full 32-byte hex evidence hash", function () {
+    it("accepts a full 32-byte hex token id", function () {
       expect(parseTokenId(ID)).to.deep.equal({ ok: true, value: BigInt(ID) });
     });
     it("accepts a decimal id", function () {
@@ -44,6 +48,44 @@ describe("command-line arguments", function () {
     }
     it("shows a short form for tables", function () {
       expect(shortId(BigInt(ID))).to.equal("0xabab…abab");
+    });
+  });
+
+  describe("parseRecordKey", function () {
+    it("takes a 0x 32-byte hex key as is and hashes any other text as the oracle hashes a Fabric uuid", function () {
+      expect(parseRecordKey(ID.toUpperCase().replace("0X", "0x"))).to.deep.equal({ ok: true, value: ID });
+      expect(parseRecordKey("6a1f0c2e-uuid-1")).to.deep.equal({ ok: true, value: fabricRecordKey("6a1f0c2e-uuid-1") });
+    });
+    for (const bad of ["", "0x1234", `0x${"0".repeat(64)}`]) {
+      it(`rejects "${bad}" naming --record`, function () {
+        const r = parseRecordKey(bad);
+        expect(r.ok ? "" : r.error).to.match(/^--record/);
+      });
+    }
+    it("refuses a record given twice", function () {
+      const r = parseRecordKeys(["uuid-1", fabricRecordKey("uuid-1")]);
+      expect(r.ok ? "" : r.error).to.contain("given twice");
+      expect(parseRecordKeys(["uuid-1", "uuid-2"]).ok).to.equal(true);
+    });
+  });
+
+  describe("attestation files", function () {
+    const file = {
+      format: "carbon-ledger-attestation/2", chainId: "31337", ledger: ACCOUNT, deadline: "1900000000",
+      request: { tokenType: 3, issuee: ACCOUNT, amount: "5000000", fromDate: 1735689600, thruDate: 1767225599, evidenceHash: ID, records: [ID], metadata: "" },
+      signers: [ACCOUNT], signatures: ["0x12"],
+    };
+    it("read the records and the signers", function () {
+      const r = parseAttestationFile(JSON.stringify(file));
+      expect(r.ok && r.value.request.records).to.deep.equal([ID]);
+    });
+    it("refuse a file without records, with mismatched signers, or of the old format", function () {
+      const noRecords = parseAttestationFile(JSON.stringify({ ...file, request: { ...file.request, records: [] } }));
+      expect(noRecords.ok ? "" : noRecords.error).to.equal('--in: field "request.records" is missing or malformed');
+      const mismatch = parseAttestationFile(JSON.stringify({ ...file, signatures: [] }));
+      expect(mismatch.ok ? "" : mismatch.error).to.contain('"signatures"');
+      const old = parseAttestationFile(JSON.stringify({ ...file, format: "carbon-ledger-attestation/1" }));
+      expect(old.ok ? "" : old.error).to.contain("sign it again with --record");
     });
   });
 
@@ -139,6 +181,32 @@ describe("command-line arguments", function () {
     it("treats an unknown option as a usage error", async function () {
       const e = await parse(["holder", "show", "--id", ID, "--colour", "red"]);
       expect(e?.message).to.contain("unknown option '--colour'");
+    });
+    it("auditor relay defaults to the oracle's period (one rule for both)", function () {
+      const program = buildProgram();
+      const relay = program.commands.find((c) => c.name() === "auditor")?.commands.find((c) => c.name() === "relay");
+      const verify = program.commands.find((c) => c.name() === "auditor")?.commands.find((c) => c.name() === "verify");
+      for (const cmd of [relay, verify]) {
+        const period = cmd?.options.find((o) => o.long === "--period");
+        expect(period?.defaultValue).to.equal(RELAY_DEFAULTS.period);
+      }
+      expect(RELAY_DEFAULTS.period).to.equal("month");
+    });
+    it("auditor issue of emissions without --record is a usage error naming it, before any connection", async function () {
+      const errors: string[] = [];
+      const saved = console.error;
+      const savedCode = process.exitCode;
+      console.error = (...args: unknown[]) => { errors.push(args.map(String).join(" ")); };
+      try {
+        await buildProgram().parseAsync(["node", "cli", "auditor", "issue", "--type", "emissions", "--to", ACCOUNT, "--amount", "5t",
+          "--from-date", "2025-01-01", "--thru-date", "2025-12-31", "--evidence-hash", ID, "--network", "localhost"]);
+        expect(process.exitCode).to.equal(2);
+      } finally {
+        console.error = saved;
+        process.exitCode = savedCode;
+      }
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.match(/^error: --record: audited emissions must name the records they total/);
     });
     it("reads the common options", function () {
       expect(globalOptions({ network: "chiado", from: "2", yes: true })).to.deep.equal({ network: "chiado", from: "2", keyEnv: undefined, yes: true, json: false });

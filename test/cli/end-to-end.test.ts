@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
-import { id as keccakText, keccak256, toUtf8Bytes } from "ethers";
+import { Contract, JsonRpcSigner, id as keccakText, keccak256, toUtf8Bytes } from "ethers";
+import { idHex } from "../../scripts/cli/lib/args";
+import { TOKEN_TYPE, fabricRecordKey, tokenIdOf } from "../../scripts/ledger/token-id";
 import { aggregate } from "../../scripts/oracle/aggregate";
 import { readExportFile } from "../../scripts/oracle/file-source";
 import { validateRecords } from "../../scripts/oracle/records";
-import { DEMO_SALT, SAMPLE_FILES } from "../../scripts/oracle/relay";
+import { DEMO_SALT, SAMPLE_FILES, SAMPLE_PARTIES } from "../../scripts/oracle/relay";
+import { partyCommitment } from "../../scripts/oracle/evidence-hash";
 import { LocalChain, ROOT, errorLines, run } from "./process";
 
 /** Hardhat's default accounts, as deploy/parameters/localhost.json assigns them. */
@@ -29,9 +32,15 @@ describe("command line, end to end on a hardhat node @slow", function () {
   const certificate = path.join(work, "certificate.pdf");
   const attestationFile = path.join(work, "attestation.json");
   const certificateText = "wind farm WF-7 certificate, 4.2 MWh, Q1 2025";
-  const recId = keccak256(toUtf8Bytes(certificateText));
-  const emissionsId = keccakText("ACME utility bills 2025");
-  const offsetId = keccakText("project RF-12 verification 2025");
+  // Token ids are evidence hashes within a type and scope: the emitter for emissions, the issuer otherwise.
+  const recId = idHex(tokenIdOf(TOKEN_TYPE.REC, ACCOUNTS.recIssuer, keccak256(toUtf8Bytes(certificateText))));
+  const emissionsEvidence = keccakText("ACME utility bills 2025");
+  const emissionsId = idHex(tokenIdOf(TOKEN_TYPE.Emissions, ACCOUNTS.acme, emissionsEvidence));
+  const bills = ["acme-bill-2025-01", "acme-bill-2025-02"];
+  const offsetEvidence = keccakText("project RF-12 verification 2025");
+  let offsetId = ""; // the timelock issues it: known once deployed
+  let timelock = "";
+  let ledgerAddress = "";
 
   before(async function () {
     fs.writeFileSync(certificate, certificateText);
@@ -65,6 +74,9 @@ describe("command line, end to end on a hardhat node @slow", function () {
       expect(out.contracts).to.include(firstContracts);
       expect(Object.keys(out.contracts)).to.have.length(5);
       expect(out.deployerRoles).to.deep.equal([]);
+      timelock = out.contracts["Timelock"] ?? "";
+      ledgerAddress = out.contracts["CarbonLedger"] ?? "";
+      offsetId = idHex(tokenIdOf(TOKEN_TYPE.Offset, timelock, offsetEvidence));
       // After the resume the deployer created only the contracts the interrupted run had not: governor and registry.
       const latest = await chain.provider?.getBlockNumber() ?? 0;
       const created: string[] = [];
@@ -97,12 +109,72 @@ describe("command line, end to end on a hardhat node @slow", function () {
   });
 
   describe("auditor", function () {
-    it("signs an emissions attestation to a file, and any account submits it", async function () {
+    it("signs an emissions attestation with its records to a file, and any account submits it", async function () {
       const signed = await chain.json(["auditor", "attest", "sign", "--from", INDEX.auditor, "--to", ACCOUNTS.acme, "--amount", "120t",
-        ...YEAR, "--evidence-hash", emissionsId, "--metadata", '{"factorSource":"eGRID2022"}', "--out", attestationFile]);
+        ...YEAR, "--evidence-hash", emissionsEvidence, "--record", bills[0] ?? "", "--record", bills[1] ?? "",
+        "--metadata", '{"factorSource":"eGRID2022"}', "--out", attestationFile]);
       expect(signed["signers"]).to.deep.equal([ACCOUNTS.auditor]);
+      expect(signed["id"]).to.equal(emissionsId);
+      const file = JSON.parse(fs.readFileSync(attestationFile, "utf8")) as { format: string; signers: string[]; request: { records: string[] } };
+      expect(file.format).to.equal("carbon-ledger-attestation/2");
+      expect(file.signers).to.deep.equal([ACCOUNTS.auditor]);
+      expect(file.request.records).to.deep.equal(bills.map(fabricRecordKey));
       const submitted = await chain.json(["auditor", "attest", "submit", "--from", INDEX.relayer, "--in", attestationFile]);
-      expect(submitted["id"]).to.equal(emissionsId);
+      expect(submitted).to.include({ id: emissionsId, status: "issued", evidenceHash: emissionsEvidence });
+    });
+
+    it("submitting the same attestation again says already issued, exit 0, nothing sent", async function () {
+      const nonce = await chain.nonce(ACCOUNTS.relayer);
+      const r = await chain.cli(["auditor", "attest", "submit", "--from", INDEX.relayer, "--in", attestationFile]);
+      expect(r.code, errorLines(r).join("\n")).to.equal(0);
+      expect(r.stdout.trim()).to.equal(`already issued: ${emissionsId} (nothing sent)`);
+      expect(await chain.nonce(ACCOUNTS.relayer)).to.equal(nonce);
+    });
+
+    it("issuing the same emissions directly says already issued; other figures or a spent record are a conflict, exit 1", async function () {
+      const emissions = (amount: string, evidence: string, records: string[]) => ["auditor", "issue", "--from", INDEX.auditor, "--type", "emissions",
+        "--to", ACCOUNTS.acme, "--amount", amount, ...YEAR, "--evidence-hash", evidence, ...records.flatMap((r) => ["--record", r])];
+      const nonce = await chain.nonce(ACCOUNTS.auditor);
+      const same = await chain.json(emissions("120t", emissionsEvidence, bills));
+      expect(same).to.include({ id: emissionsId, status: "minted" });
+      const other = await chain.cli(emissions("121t", emissionsEvidence, bills));
+      expect(other.code).to.equal(1);
+      expect(other.stdout).to.equal("");
+      expect(errorLines(other)).to.deep.equal([
+        `error: conflict with token ${emissionsId} (evidence ${emissionsEvidence}); nothing sent:`,
+        "  - amount on chain 120000000, meant 121000000",
+      ]);
+      const fresh = keccakText("ACME utility bills 2025, again");
+      const spent = await chain.cli([...emissions("5t", fresh, [bills[0] ?? ""]), "--json"]);
+      expect(spent.code).to.equal(1);
+      const out = JSON.parse(spent.stdout) as { status: string; differences: string[] };
+      expect(out.status).to.equal("conflict");
+      expect(out.differences).to.deep.equal([`record ${fabricRecordKey(bills[0] ?? "")} already counted in token ${emissionsId}`]);
+      expect(await chain.nonce(ACCOUNTS.auditor)).to.equal(nonce);
+    });
+
+    it("with an attestation threshold above 1, auditor issue of emissions points to auditor attest (exit 2, nothing sent)", async function () {
+      const provider = chain.provider;
+      if (provider === undefined) throw new Error("not started");
+      // The admin is the timelock: act as it for this one setting (a DAO vote would do the same, slower).
+      await provider.send("hardhat_impersonateAccount", [timelock]);
+      await provider.send("hardhat_setBalance", [timelock, "0x56BC75E2D63100000"]);
+      const asTimelock = new Contract(ledgerAddress, ["function setAttestationThreshold(uint8)"], new JsonRpcSigner(provider, timelock));
+      const setThreshold = asTimelock.getFunction("setAttestationThreshold");
+      await (await setThreshold(2)).wait();
+      try {
+        const nonce = await chain.nonce(ACCOUNTS.auditor);
+        const r = await chain.cli(["auditor", "issue", "--from", INDEX.auditor, "--type", "emissions", "--to", ACCOUNTS.acme, "--amount", "5t",
+          ...YEAR, "--evidence-hash", keccakText("ACME other bills 2025"), "--record", "acme-bill-2025-03"]);
+        expect(r.code).to.equal(2);
+        expect(errorLines(r)).to.deep.equal([
+          "error: --type emissions: the ledger records audited emissions only by attestation of 2 auditors; use `auditor attest sign`, `auditor attest cosign` and `auditor attest submit`",
+        ]);
+        expect(await chain.nonce(ACCOUNTS.auditor)).to.equal(nonce);
+      } finally {
+        await (await setThreshold(1)).wait();
+        await provider.send("hardhat_stopImpersonatingAccount", [timelock]);
+      }
     });
 
     it("relays the sample Fabric export through the oracle, each audited total exactly once", async function () {
@@ -118,7 +190,11 @@ describe("command line, end to end on a hardhat node @slow", function () {
       const read = readExportFile(SAMPLE_FILES[0] ?? "");
       if (!read.ok) throw new Error(read.error);
       const acmeTotal = aggregate(validateRecords(read.value.records).valid, "year", DEMO_SALT).find((t) => t.partyId === "acme-manufacturing");
-      const out = await chain.json(["auditor", "verify", "--id", acmeTotal?.evidenceHash ?? "", "--records", SAMPLE_FILES[0] ?? "", "--period", "year"]);
+      // The token id of a relayed total: its evidence hash in the emitter's scope (the party's mapped address).
+      const parties = (JSON.parse(fs.readFileSync(SAMPLE_PARTIES, "utf8")) as { parties: Record<string, string> }).parties;
+      const emitter = parties[partyCommitment(DEMO_SALT, "acme-manufacturing")] ?? "";
+      const id = idHex(tokenIdOf(TOKEN_TYPE.Emissions, emitter, acmeTotal?.evidenceHash ?? ""));
+      const out = await chain.json(["auditor", "verify", "--id", id, "--records", SAMPLE_FILES[0] ?? "", "--period", "year"]);
       expect(out).to.include({ match: true, party: "acme-manufacturing" });
     });
 
@@ -127,6 +203,10 @@ describe("command line, end to end on a hardhat node @slow", function () {
         "--from-date", "2025-01-01", "--thru-date", "2025-03-31", "--document", certificate]);
       expect(out["id"]).to.equal(recId);
       expect(out["amount"]).to.equal("4200000");
+      const again = await chain.cli(["auditor", "issue", "--from", INDEX.recIssuer, "--type", "rec", "--to", ACCOUNTS.acme, "--amount", "4.2MWh",
+        "--from-date", "2025-01-01", "--thru-date", "2025-03-31", "--document", certificate]);
+      expect(again.code, errorLines(again).join("\n")).to.equal(0);
+      expect(again.stdout.trim()).to.equal(`already issued: ${recId} (nothing sent)`);
     });
 
     it("verify says match when the documents and record agree", async function () {
@@ -144,6 +224,7 @@ describe("command line, end to end on a hardhat node @slow", function () {
       expect(out.match).to.equal(false);
       expect(out.differences.map((d) => d.field)).to.deep.equal(["evidenceHash", "amount"]);
       expect(out.differences[1]?.onChain).to.equal("4.2 MWh");
+      expect(out.differences[0]?.onChain).to.equal(keccak256(toUtf8Bytes(certificateText)));
     });
   });
 
@@ -153,9 +234,10 @@ describe("command line, end to end on a hardhat node @slow", function () {
       expect(out["amount"]).to.equal("1200000");
     });
 
-    it("retires RECs for a beneficiary and period, committing to the name with a salt", async function () {
+    it("retires RECs for a beneficiary, by default for the token's own period, committing to the name with a salt", async function () {
       const out = await chain.json(["holder", "retire", "--from", INDEX.acme, "--id", recId, "--amount", "3MWh", "--beneficiary", ACCOUNTS.acme,
-        "--beneficiary-name", "ACME Manufacturing", "--reason", "market-based scope 2", ...YEAR]);
+        "--beneficiary-name", "ACME Manufacturing", "--reason", "market-based scope 2"]);
+      expect(out).to.include({ fromDate: "2025-01-01", thruDate: "2025-03-31", year: 2025 });
       expect(out["salt"]).to.match(/^0x[0-9a-f]{64}$/);
       expect(out["beneficiaryNameCommitment"]).to.match(/^0x[0-9a-f]{64}$/);
     });
@@ -204,8 +286,9 @@ describe("command line, end to end on a hardhat node @slow", function () {
 
     it("proposes offsets for a project with quality criteria", async function () {
       const out = await chain.json(["dao", "propose", "issue", "--from", INDEX.member, "--type", "offset", "--to", ACCOUNTS.acme, "--amount", "125t",
-        ...YEAR, "--evidence-hash", offsetId, "--project-name", "reforestation project RF-12", "--criteria", "additionality,permanence"]);
-      expect(out["description"]).to.equal(`Issue 125 t CO2e of carbon offsets to reforestation project RF-12 (${ACCOUNTS.acme}) for 2025-01-01..2025-12-31, evidence ${offsetId}\n\n#proposer=${ACCOUNTS.member}`);
+        ...YEAR, "--evidence-hash", offsetEvidence, "--project-name", "reforestation project RF-12", "--criteria", "additionality,permanence"]);
+      expect(out["description"]).to.equal(`Issue 125 t CO2e of carbon offsets to reforestation project RF-12 (${ACCOUNTS.acme}) for 2025-01-01..2025-12-31, evidence ${offsetEvidence}\n\n#proposer=${ACCOUNTS.member}`);
+      expect(out["id"]).to.equal(offsetId);
       proposal = String(out["proposal"]);
       expect(out["criteria"]).to.deep.equal(["additionality", "permanence"]);
       await chain.travel(2);
@@ -225,7 +308,23 @@ describe("command line, end to end on a hardhat node @slow", function () {
       await queueAndExecute(proposal);
       const listed = (await chain.json(["dao", "proposals"])) as { proposals: { id: string; state: string }[] };
       expect(listed.proposals.map((p) => [p.id, p.state])).to.deep.equal([[proposal, "Executed"]]);
-      expect(await chain.json(["holder", "show", "--id", offsetId])).to.include({ typeName: "offset", issued: "125000000" });
+      expect(await chain.json(["holder", "show", "--id", offsetId])).to.include({ typeName: "offset", issued: "125000000", issuer: timelock, evidenceHash: offsetEvidence });
+    });
+
+    it("proposing the same issuance again says already issued (nothing proposed); other figures are a conflict, exit 1", async function () {
+      const args = (amount: string) => ["dao", "propose", "issue", "--from", INDEX.member, "--type", "offset", "--to", ACCOUNTS.acme, "--amount", amount,
+        ...YEAR, "--evidence-hash", offsetEvidence, "--project-name", "reforestation project RF-12"];
+      const nonce = await chain.nonce(ACCOUNTS.member);
+      const same = await chain.cli(args("125t"));
+      expect(same.code, errorLines(same).join("\n")).to.equal(0);
+      expect(same.stdout.trim()).to.equal(`already issued: ${offsetId} (nothing proposed)`);
+      const other = await chain.cli(args("150t"));
+      expect(other.code).to.equal(1);
+      expect(errorLines(other)).to.deep.equal([
+        `error: conflict with token ${offsetId} (evidence ${offsetEvidence}); nothing proposed:`,
+        "  - amount on chain 125000000, meant 150000000",
+      ]);
+      expect(await chain.nonce(ACCOUNTS.member)).to.equal(nonce);
     });
 
     it("the company retires the offsets and its net position for the year turns negative", async function () {
@@ -247,6 +346,25 @@ describe("command line, end to end on a hardhat node @slow", function () {
       const shown = await chain.json(["holder", "claim", "show", "--claim", "1"]);
       expect(shown).to.include({ verdict: "approved", kind: "net-zero", consistent: true, netPosition: "-5000000" });
     });
+
+    it("the DAO voids part of a retirement; the receipt shows it and the net position loses it", async function () {
+      const tooMuch = await chain.cli(["dao", "propose", "void", "--from", INDEX.member, "--holder", ACCOUNTS.acme, "--id", offsetId,
+        "--beneficiary", ACCOUNTS.acme, "--year", "2025", "--amount", "126t", "--reason", "double counted"]);
+      expect(tooMuch.code).to.equal(2);
+      expect(errorLines(tooMuch)[0]).to.match(/^error: --amount "126t": .* retired 125 t CO2e of this token for .* in 2025 that is not voided/);
+      const proposed = await chain.json(["dao", "propose", "void", "--from", INDEX.member, "--holder", ACCOUNTS.acme, "--id", offsetId,
+        "--beneficiary", ACCOUNTS.acme, "--year", "2025", "--amount", "10t", "--reason", "10 t of the project's credits were double counted"]);
+      expect(proposed["description"]).to.equal(`Void 10 t CO2e of the retirement of token ${offsetId} by ${ACCOUNTS.acme} for beneficiary ${ACCOUNTS.acme} in 2025: 10 t of the project's credits were double counted\n\n#proposer=${ACCOUNTS.member}`);
+      await chain.travel(2);
+      await chain.json(["dao", "vote", "--from", INDEX.member, "--proposal", String(proposed["proposal"]), "--support", "for"]);
+      await queueAndExecute(String(proposed["proposal"]));
+      const receipts = (await chain.json(["holder", "receipts", "--id", offsetId])) as { receipts: { amount: string; voided: string; status: string }[] };
+      expect(receipts.receipts.map((r) => [r.amount, r.voided, r.status])).to.deep.equal([["125000000", "10000000", "partly voided"]]);
+      const net = await chain.json(["holder", "net", "--from", INDEX.acme, "--year", "2025"]);
+      expect(net).to.include({ emissions: "120000000", offsetsRetired: "115000000", netPosition: "5000000" });
+      const human = await chain.cli(["holder", "receipts", "--id", offsetId]);
+      expect(human.stdout).to.match(/partly voided \(10 t CO2e\)\s+net zero 2025/);
+    });
   });
 
   describe("bad arguments: one line naming the argument, exit code 2, nothing sent", function () {
@@ -261,7 +379,7 @@ describe("command line, end to end on a hardhat node @slow", function () {
     const issue = (over: Record<string, string>) => {
       const o: Record<string, string> = {
         "--from": INDEX.auditor, "--type": "emissions", "--to": ACCOUNTS.acme, "--amount": "5t", "--from-date": "2025-01-01",
-        "--thru-date": "2025-12-31", "--evidence-hash": keccakText("fresh evidence"), ...over,
+        "--thru-date": "2025-12-31", "--evidence-hash": keccakText("fresh evidence"), "--record": "fresh-record", ...over,
       };
       return ["auditor", "issue", ...Object.entries(o).flat()];
     };
@@ -274,6 +392,10 @@ describe("command line, end to end on a hardhat node @slow", function () {
       ["unknown unit", issue({ "--amount": "5parsecs" }), ACCOUNTS.auditor, /^error: --amount unit "parsecs": use g, kg, t$/],
       ["wrong date", issue({ "--from-date": "2025-02-30" }), ACCOUNTS.auditor, /^error: --from-date "2025-02-30": not a calendar date$/],
       ["missing role", issue({ "--from": INDEX.acme }), ACCOUNTS.acme, /^error: --from 0x[0-9a-fA-F]{40}: lacks EMISSIONS_AUDITOR_ROLE/],
+      ["emissions without records", issue({}).filter((a) => a !== "--record" && a !== "fresh-record"), ACCOUNTS.auditor, /^error: --record: audited emissions must name the records they total/],
+      ["malformed record key", issue({ "--record": "0x1234" }), ACCOUNTS.auditor, /^error: --record "0x1234": a hex key must be 0x \+ 64 hex digits/],
+      ["claimed period not ended", retire({ "--thru-date": "2099-12-31" }), ACCOUNTS.acme, /^error: --thru-date 2025-01-01\.\.2099-12-31: has not ended/],
+      ["claimed year too far from the token's", retire({ "--from-date": "2018-01-01", "--thru-date": "2018-12-31" }), ACCOUNTS.acme, /^error: --from-date 2018-01-01\.\.2018-12-31: counts towards 2018, more than 5 years from the token's year 2025$/],
       ["missing option", ["holder", "transfer", "--from", INDEX.acme, "--id", recId, "--to", ACCOUNTS.project], ACCOUNTS.acme, /^error: required option '--amount <amount>' not specified$/],
     ];
     for (const [name, args, sender, message] of cases) {

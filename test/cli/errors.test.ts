@@ -4,15 +4,18 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { InterfaceAbi } from "ethers";
 import { id as keccakText } from "ethers";
 import { decodeRevertData, describeRevert, findRevertData } from "../../scripts/cli/lib/errors";
+import { idHex } from "../../scripts/cli/lib/args";
+import { TOKEN_TYPE, tokenIdOf } from "../../scripts/ledger/token-id";
 
 describe("revert decoding", function () {
   async function ledgerWithRec() {
     const [admin, issuer, holder, stranger] = await hre.ethers.getSigners();
     const ledger = await hre.ethers.deployContract("CarbonLedger", [admin.address, 1]);
     await ledger.grantRole(await ledger.REC_ISSUER_ROLE(), issuer.address);
-    const id = keccakText("certificate 1");
+    const evidence = keccakText("certificate 1");
+    const id = tokenIdOf(TOKEN_TYPE.REC, issuer.address, evidence);
     await ledger.connect(issuer).issue({
-      tokenType: 1, issuee: holder.address, amount: 4_200_000n, fromDate: 1735689600, thruDate: 1743465599, evidenceHash: id, metadata: "",
+      tokenType: 1, issuee: holder.address, amount: 4_200_000n, fromDate: 1735689600, thruDate: 1743465599, evidenceHash: evidence, records: [], metadata: "",
     });
     const abis = [(await hre.artifacts.readArtifact("CarbonLedger")).abi as InterfaceAbi];
     return { ledger, issuer, holder, stranger, id, abis };
@@ -25,7 +28,7 @@ describe("revert decoding", function () {
     const { ledger, holder, id, abis } = await loadFixture(ledgerWithRec);
     const error = await ledger.connect(holder).retire.staticCall(holder.address, id, 5_000_000n, retirement(holder.address)).then(() => undefined, (e: unknown) => e);
     expect(describeRevert(error, abis)).to.equal(
-      `LedgerInsufficientAvailable(holder=${holder.address}, id=${id}, available=4200000, needed=5000000)`,
+      `LedgerInsufficientAvailable(holder=${holder.address}, id=${idHex(id)}, available=4200000, needed=5000000)`,
     );
   });
 

@@ -14,7 +14,7 @@ describe("event queries in block windows", function () {
     for (let i = 1; i <= 5; i++) {
       await ledger.connect(issuer).issue({
         tokenType: 1, issuee: holder.address, amount: BigInt(i) * 1000n, fromDate: 1735689600, thruDate: 1743465599,
-        evidenceHash: keccakText(`certificate ${i}`), metadata: "",
+        evidenceHash: keccakText(`certificate ${i}`), records: [], metadata: "",
       });
     }
     return { ledger, holder, start };

@@ -13,7 +13,9 @@ import {
   recordClaimVerdict,
   revokeIssuance,
   unwrap,
+  voidRetirement,
 } from "../../scripts/governance/proposals";
+import { CarbonLedger__factory } from "../../typechain-types";
 import { DEC_2024_END, JAN_2024, ProposalHelper, deployDao } from "./helpers";
 
 const A = "0x" + "11".repeat(20);
@@ -76,6 +78,52 @@ describe("Proposal builders", function () {
     expect(bad.ok).to.equal(false);
     if (!bad.ok) for (const part of ["token id 0", "amount 0", "reason"]) expect(bad.error).to.contain(part);
     expect(revokeIssuance({ ...base, id: "0x1234" }).ok).to.equal(false);
+  });
+
+  describe("voidRetirement", function () {
+    const base = {
+      ledger: A, holder: B, id: EVIDENCE, beneficiary: A, year: 2024, amount: 12_500_000n, quantity: "mass" as const, reason: "double counted",
+    };
+
+    it("calls voidRetirement and names the amount in human units, the receipt's beneficiary and year", function () {
+      const p = unwrap(voidRetirement({ ...base, proposer: A }));
+      expect(p.targets).to.deep.equal([ethers.getAddress(A)]);
+      expect(p.values).to.deep.equal([0n]);
+      expect(p.description).to.equal(
+        `Void 12.5 t CO2e of the retirement of token ${EVIDENCE} by ${ethers.getAddress(B)} for beneficiary ${ethers.getAddress(A)} ` +
+          `in 2024: double counted\n\n#proposer=${ethers.getAddress(A)}`,
+      );
+      const call = CarbonLedger__factory.createInterface().parseTransaction({ data: p.calldatas[0] ?? "" });
+      expect(call?.name).to.equal("voidRetirement");
+      expect([...(call?.args ?? [])]).to.deep.equal([ethers.getAddress(B), BigInt(EVIDENCE), ethers.getAddress(A), 2024n, 12_500_000n, "double counted"]);
+      expect(unwrap(voidRetirement({ ...base, id: BigInt(EVIDENCE) })).calldatas).to.deep.equal(p.calldatas);
+    });
+
+    it("shows RECs in energy units", function () {
+      const p = unwrap(voidRetirement({ ...base, amount: 4_200_000n, quantity: "energy" }));
+      expect(p.description).to.match(/^Void 4\.2 MWh of the retirement of token /);
+    });
+
+    it("collects every problem with the input, as revokeIssuance does", function () {
+      const bad = voidRetirement({ ...base, ledger: "nope", holder: "0x12", beneficiary: "x", id: 0n, year: 99, amount: 0n, reason: " ", proposer: "y" });
+      expect(bad.ok).to.equal(false);
+      if (!bad.ok) {
+        for (const part of ['ledger "nope"', 'holder "0x12"', 'beneficiary "x"', "token id 0", "year 99", "amount 0", "reason", 'proposer "y"']) {
+          expect(bad.error).to.contain(part);
+        }
+      }
+      expect(voidRetirement({ ...base, id: "0x1234" }).ok).to.equal(false);
+      expect(voidRetirement({ ...base, year: 2024.5 }).ok).to.equal(false);
+    });
+  });
+
+  it("issueToProject passes records through and refuses zero or repeated ones", function () {
+    const record = ethers.id("record 1");
+    const p = unwrap(issueToProject({ ...issuance, records: [record] }));
+    const call = CarbonLedger__factory.createInterface().parseTransaction({ data: p.calldatas[0] ?? "" });
+    expect([...(call?.args[0].records ?? [])]).to.deep.equal([record]);
+    expect(issueToProject({ ...issuance, records: [ethers.ZeroHash] }).ok).to.equal(false);
+    expect(issueToProject({ ...issuance, records: [record, record] }).ok).to.equal(false);
   });
 
   it("recordClaimVerdict hashes the published reason", function () {

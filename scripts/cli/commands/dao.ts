@@ -1,13 +1,14 @@
-/** DAO member commands: delegate, proposals, proposal, propose (issue, verdict, revoke, role, setting), vote, queue, execute. */
+/** DAO member commands: delegate, proposals, proposal, propose (issue, verdict, revoke, void, role, setting), vote, queue, execute. */
 import fs from "node:fs";
 import type { Command } from "commander";
 import { formatUnits, parseUnits } from "ethers";
 import type { ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../../typechain-types";
 import type { Proposal } from "../../governance/proposals";
 import type { Parsed } from "../../lib/units";
+import { existingIssuance } from "../../ledger/existing";
 import {
-  ROLES, parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseRole, parseSwitch, parseText, parseTokenId,
-  parseTokenType,
+  ROLES, idHex, parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseRole, parseSwitch, parseText, parseTokenId,
+  parseTokenType, parseYear,
 } from "../lib/args";
 import { action, opt, optional, withCommon } from "../lib/command";
 import type { Context } from "../lib/context";
@@ -18,8 +19,8 @@ import { SETTINGS, SUPPORT, descriptionHash, listProposals, otherSettingProposal
 
 /** The proposal builders, loaded when a command needs them (they load every TypeChain factory: slow to start). */
 const builders = () => import("../../governance/proposals");
-import { documentHash, quantityOf } from "../lib/ledger";
-import { emit, table } from "../lib/output";
+import { documentHash, humanAmount, quantityOf } from "../lib/ledger";
+import { emit, table, toJson } from "../lib/output";
 import { ledgerOf, requireToken } from "../lib/suite";
 
 /** Reads a file named by an option, or a usage error naming the option. */
@@ -103,8 +104,8 @@ function shaped(opts: Record<string, unknown>, built: Proposal, defaultCriteria?
   };
 }
 
-/** Sends a proposal after checking the proposer's votes; prints its id. */
-async function propose(ctx: Context, proposal: Proposal): Promise<void> {
+/** Sends a proposal after checking the proposer's votes; prints its id (and `extra` fields, e.g. the token id). */
+async function propose(ctx: Context, proposal: Proposal, extra: Record<string, unknown> = {}): Promise<void> {
   const governor = await governorOf(ctx);
   const now = await governor.clock();
   const [votes, threshold] = await Promise.all([governor.getVotes(ctx.from, now - 1n), governor.proposalThreshold()]);
@@ -118,8 +119,8 @@ async function propose(ctx: Context, proposal: Proposal): Promise<void> {
     : { contract: governor, method: "proposeWithCriteria", args: [targets, values, calldatas, description, criteria], summary };
   const tx = await sendTx(ctx, plan);
   const id = (await builders()).proposalId(proposal);
-  emit(ctx.options.json === true, { proposal: id.toString(), description, criteria: criteria ?? [], transaction: tx.hash, block: tx.block },
-    () => [`proposed ${id}`, `  ${summary} (tx ${tx.hash})`]);
+  emit(ctx.options.json === true, { proposal: id.toString(), ...extra, description, criteria: criteria ?? [], transaction: tx.hash, block: tx.block },
+    () => [`proposed ${id}`, `  ${summary} (tx ${tx.hash})`, ...Object.entries(extra).map(([k, v]) => `  ${k} ${String(v)}`)]);
 }
 
 export function registerDao(program: Command): void {
@@ -157,7 +158,7 @@ export function registerDao(program: Command): void {
       emit(g.json === true, p, () => showProposal(p));
     }));
 
-  const proposeCmd = dao.command("propose").description("propose a governed act: issue, verdict, revoke, role, setting");
+  const proposeCmd = dao.command("propose").description("propose a governed act: issue, verdict, revoke, void, role, setting");
 
   proposeOptions(proposeCmd.command("issue").description("the timelock issues offsets or RECs to a project (voted on the DAO's default quality criteria unless --criteria)"))
     .requiredOption("--type <type>", "offset or rec")
@@ -166,7 +167,7 @@ export function registerDao(program: Command): void {
     .requiredOption("--amount <amount>", "12.5t (offsets) or 4.2MWh (RECs)")
     .requiredOption("--from-date <YYYY-MM-DD>", "first day of the period")
     .requiredOption("--thru-date <YYYY-MM-DD>", "last day of the period")
-    .option("--document <file...>", "project documents; the evidence hash (token id) is computed from them and the metadata")
+    .option("--document <file...>", "project documents; the evidence hash is computed from them and the metadata (the token id from it and the timelock)")
     .option("--evidence-hash <hash>", "evidence hash instead of --document")
     .option("--metadata <json|uri>", "metadata of the issuance", "")
     .action(action(async (opts, g) => {
@@ -187,13 +188,28 @@ export function registerDao(program: Command): void {
       need(parseCriteria(optional(opts, "criteria")));
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
-      const [used] = await ledger.evidenceUsed([evidenceHash]);
-      if (used === true) throw new UsageError(`--evidence-hash ${evidenceHash}: already backs a token`);
+      // The timelock issues, so the token's scope (and id) is the timelock's.
+      const timelock = ctx.record?.contracts.Timelock?.address;
+      if (timelock === undefined) throw new UsageError(`--network ${g.network}: the deployment record has no Timelock`);
+      const request = { tokenType, issuee: project, amount, fromDate: period.fromDate, thruDate: period.thruDate, evidenceHash, records: [], metadata };
+      const existing = await existingIssuance(ledger, request, timelock);
+      const id = idHex(existing.id);
+      if (existing.status === "minted") {
+        emit(g.json === true, { id, status: "minted", evidenceHash, proposal: null }, () => [`already issued: ${id} (nothing proposed)`]);
+        return 0;
+      }
+      if (existing.status === "conflict") {
+        if (g.json === true) process.stdout.write(`${toJson({ id, status: "conflict", evidenceHash, differences: existing.differences })}\n`);
+        console.error(`error: conflict with token ${id} (evidence ${evidenceHash}); nothing proposed:`);
+        for (const d of existing.differences) console.error(`  - ${d}`);
+        return 1;
+      }
       const built = need(issueToProject({
         ledger: await ledger.getAddress(), kind: tokenType === 2 ? "offset" : "rec", project, projectName, amount,
         fromDate: period.fromDate, thruDate: period.thruDate, evidenceHash, metadata, criteria: null, proposer: ctx.from,
       }));
-      await propose(ctx, shaped(opts, built, DEFAULT_CRITERIA));
+      await propose(ctx, shaped(opts, built, DEFAULT_CRITERIA), { id });
+      return 0;
     }));
 
   proposeOptions(proposeCmd.command("verdict").description("approve or reject a climate claim"))
@@ -232,6 +248,38 @@ export function registerDao(program: Command): void {
       const { revokeIssuance } = await builders();
       const built = need(revokeIssuance({
         ledger: await ledger.getAddress(), holder, id, amount, quantity: quantityOf(tokenType), reason, proposer: ctx.from,
+      }));
+      await propose(ctx, shaped(opts, built));
+    }));
+
+  proposeOptions(proposeCmd.command("void").description("void a retirement found fraudulent or wrong: it leaves the beneficiary's totals for that year"))
+    .requiredOption("--holder <address>", "the account that retired (as on the receipt)")
+    .requiredOption("--id <id>", "token id of the retired REC or offset")
+    .requiredOption("--beneficiary <address>", "the beneficiary of the retirement (as on the receipt)")
+    .requiredOption("--year <YYYY>", "the year the retirement counts towards (as `holder receipts` lists it)")
+    .requiredOption("--amount <amount>", "amount to void: 4.2MWh (RECs), 12.5t or 830kg (offsets)")
+    .requiredOption("--reason <text>", "why (published in the proposal and the RetirementVoided event)")
+    .action(action(async (opts, g) => {
+      const holder = need(parseAddress(opt(opts, "holder"), "--holder"));
+      const id = need(parseTokenId(opt(opts, "id")));
+      const beneficiary = need(parseAddress(opt(opts, "beneficiary"), "--beneficiary"));
+      const year = need(parseYear(opt(opts, "year")));
+      if (year > 65_535) throw new UsageError(`--year "${opt(opts, "year")}": expected a year such as 2025`);
+      const reason = need(parseText(opt(opts, "reason"), "--reason"));
+      need(parseCriteria(optional(opts, "criteria")));
+      const ctx = await connect(g);
+      const ledger = await ledgerOf(ctx);
+      await requireToken(ledger, id);
+      const tokenType = Number((await ledger.recordOf(id)).tokenType);
+      if (tokenType === 3) throw new UsageError(`--id ${idHex(id)}: audited emissions are never retired; revoke them with \`dao propose revoke\``);
+      const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
+      const left = await ledger.retiredFor(id, holder, beneficiary, year);
+      if (left < amount) {
+        throw new UsageError(`--amount "${opt(opts, "amount")}": ${holder} retired ${humanAmount(tokenType, left)} of this token for ${beneficiary} in ${year} that is not voided; at most that can be voided`);
+      }
+      const { voidRetirement } = await builders();
+      const built = need(voidRetirement({
+        ledger: await ledger.getAddress(), holder, id, beneficiary, year, amount, quantity: quantityOf(tokenType), reason, proposer: ctx.from,
       }));
       await propose(ctx, shaped(opts, built));
     }));

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { hexlify, randomBytes } from "ethers";
-import { formatAmount } from "../../lib/units";
+import { attributedYear, formatAmount, formatDate } from "../../lib/units";
 import type { ClaimsRegistry } from "../../../typechain-types";
 import {
   TOKEN_TYPE_NAMES, idHex, parseAddress, parseAmountFor, parseBytes32, parseInteger, parsePeriod, parseText, parseTokenId, parseYear,
@@ -52,19 +52,20 @@ export function registerHolder(program: Command): void {
     }));
 
   withCommon(holder.command("show").description("show a token: record, metadata, totals"))
-    .requiredOption("--id <id>", "token id (full 0x evidence hash)")
+    .requiredOption("--id <id>", "token id (0x + 64 hex digits)")
     .action(action(async (opts, g) => {
       const id = need(parseTokenId(opt(opts, "id")));
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
-      const token = await readToken(ledger, id);
-      if (token === undefined) throw new UsageError(`--id ${idHex(id)}: unknown token (no issuance has this evidence hash)`);
+      const token = await readToken(ledger, id, ledgerBlock(ctx));
+      if (token === undefined) throw new UsageError(`--id ${idHex(id)}: unknown token (no issuance has this id)`);
       const uri = decodeUri(await ledger.uri(id));
       emit(g.json === true, { ...token, uri }, () => [
         `${token.typeName} ${token.id}`,
         `  issuer   ${token.issuer}`,
         `  issuee   ${token.issuee}`,
-        `  period   ${token.fromDate} .. ${token.thruDate}   created ${token.createdAt}`,
+        `  period   ${token.fromDate} .. ${token.thruDate} (year ${token.year})   created ${token.createdAt}`,
+        `  evidence ${token.evidenceHash === "" ? "(Issued log out of reach)" : token.evidenceHash}`,
         `  issued ${humanAmount(token.tokenType, token.issued)}; available ${humanAmount(token.tokenType, token.available)}; retired ${humanAmount(token.tokenType, token.retired)}; revoked ${humanAmount(token.tokenType, token.revoked)}`,
         `  metadata ${token.metadata === "" ? "(none)" : token.metadata}`,
       ]);
@@ -97,8 +98,8 @@ export function registerHolder(program: Command): void {
     .requiredOption("--beneficiary <address>", "account whose footprint the retirement counts towards")
     .requiredOption("--beneficiary-name <name>", "beneficiary's name; only a salted hash goes on chain")
     .requiredOption("--reason <text>", "reason (no personal data)")
-    .requiredOption("--from-date <YYYY-MM-DD>", "first day of the period the retirement is claimed for")
-    .requiredOption("--thru-date <YYYY-MM-DD>", "last day of that period")
+    .option("--from-date <YYYY-MM-DD>", "first day of the period the retirement is claimed for (default: the token's period)")
+    .option("--thru-date <YYYY-MM-DD>", "last day of that period, already ended (default: the token's period)")
     .option("--salt <hash>", "salt for the name commitment (0x + 64 hex); default random, printed")
     .option("--holder <address>", "retire from this holder's balance (you must be approved); default the sender")
     .action(action(async (opts, g) => {
@@ -107,7 +108,12 @@ export function registerHolder(program: Command): void {
       const beneficiary = need(parseAddress(opt(opts, "beneficiary"), "--beneficiary"));
       const name = need(parseText(opt(opts, "beneficiaryName"), "--beneficiary-name", 200));
       const reason = need(parseText(opt(opts, "reason"), "--reason", 500));
-      const period = need(parsePeriod(opt(opts, "fromDate"), opt(opts, "thruDate")));
+      const fromText = optional(opts, "fromDate");
+      const thruText = optional(opts, "thruDate");
+      if ((fromText === undefined) !== (thruText === undefined)) {
+        throw new UsageError(`${fromText === undefined ? "--from-date" : "--thru-date"}: give both --from-date and --thru-date, or neither (the token's own period)`);
+      }
+      const given = fromText === undefined || thruText === undefined ? undefined : need(parsePeriod(fromText, thruText));
       const saltText = optional(opts, "salt");
       const salt = saltText === undefined ? hexlify(randomBytes(32)) : need(parseBytes32(saltText, "--salt"));
       const holderText = optional(opts, "holder");
@@ -115,10 +121,22 @@ export function registerHolder(program: Command): void {
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
       await requireToken(ledger, id);
-      const tokenType = Number((await ledger.recordOf(id)).tokenType);
+      const record = await ledger.recordOf(id);
+      const tokenType = Number(record.tokenType);
       if (tokenType === 3) throw new UsageError(`--id ${idHex(id)}: audited emissions cannot be retired; retire offsets against them`);
       const amount = need(parseAmountFor(tokenType, amountText));
       const from = holderAddress ?? ctx.from;
+      // The claimed period: given, or the token's own (its year is the token's year, always within the gap).
+      const period = given ?? { fromDate: Number(record.fromDate), thruDate: Number(record.thruDate) };
+      const periodWhat = given === undefined ? "the token's period (default)" : "--thru-date";
+      const now = (await ctx.hre.ethers.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
+      if (period.thruDate > now) {
+        throw new UsageError(`${periodWhat} ${formatDate(period.fromDate)}..${formatDate(period.thruDate)}: has not ended; a retirement is claimed for a period that has ended`);
+      }
+      const [claimedYear, tokenYear, gap] = [attributedYear(period.fromDate, period.thruDate), Number(record.year), Number(await ledger.claimYearGap())];
+      if (Math.abs(claimedYear - tokenYear) > gap) {
+        throw new UsageError(`${given === undefined ? periodWhat : "--from-date"} ${formatDate(period.fromDate)}..${formatDate(period.thruDate)}: counts towards ${claimedYear}, more than ${gap} years from the token's year ${tokenYear}`);
+      }
       const commitment = nameCommitment(name, salt);
       const retirement = { beneficiary, beneficiaryNameCommitment: commitment, fromDate: period.fromDate, thruDate: period.thruDate, reason };
       const tx = await sendTx(ctx, {
@@ -127,14 +145,14 @@ export function registerHolder(program: Command): void {
       });
       emit(g.json === true, {
         id: idHex(id), holder: from, beneficiary, amount, beneficiaryNameCommitment: commitment, salt,
-        fromDate: opt(opts, "fromDate"), thruDate: opt(opts, "thruDate"), reason, transaction: tx.hash, block: tx.block,
+        fromDate: formatDate(period.fromDate), thruDate: formatDate(period.thruDate), year: claimedYear, reason, transaction: tx.hash, block: tx.block,
       }, () => [
-        `retired ${humanAmount(tokenType, amount)} of ${shortId(id)} for ${beneficiary} (tx ${tx.hash})`,
+        `retired ${humanAmount(tokenType, amount)} of ${shortId(id)} for ${beneficiary} in ${claimedYear} (tx ${tx.hash})`,
         `  name commitment ${commitment}; keep the salt to prove the name: ${salt}`,
       ]);
     }));
 
-  withCommon(holder.command("receipts").description("list retirement receipts"))
+  withCommon(holder.command("receipts").description("list retirement receipts (voided ones marked)"))
     .option("--holder <address>", "only retirements from this holder")
     .option("--beneficiary <address>", "only retirements for this beneficiary")
     .option("--id <id>", "only retirements of this token")
@@ -151,8 +169,11 @@ export function registerHolder(program: Command): void {
       const ledger = await ledgerOf(ctx);
       const receipts = await retirementReceipts(ledger, filter, ledgerBlock(ctx));
       emit(g.json === true, { receipts }, () => table(
-        ["id", "type", "amount", "holder", "beneficiary", "year", "reason"],
-        receipts.map((r) => [shortId(r.id), TOKEN_TYPE_NAMES[r.tokenType] ?? "", humanAmount(r.tokenType, r.amount), r.holder, r.beneficiary, String(r.year), r.reason]),
+        ["id", "type", "amount", "holder", "beneficiary", "year", "status", "reason"],
+        receipts.map((r) => [
+          shortId(r.id), TOKEN_TYPE_NAMES[r.tokenType] ?? "", humanAmount(r.tokenType, r.amount), r.holder, r.beneficiary, String(r.year),
+          r.status === "partly voided" ? `partly voided (${humanAmount(r.tokenType, r.voided)})` : r.status, r.reason,
+        ]),
       ));
     }));
 

@@ -3,6 +3,7 @@
  * given and what is expected, so the command layer can print one line and exit with code 2.
  */
 import { getAddress, isAddress, isHexString } from "ethers";
+import { fabricRecordKey } from "../../ledger/token-id";
 import type { Parsed } from "../../lib/units";
 import { parseAmount, parseDate } from "../../lib/units";
 
@@ -35,7 +36,10 @@ export function parseAddress(text: string, what: string): Parsed<string> {
   return ok(address);
 }
 
-/** A token id: the full 32-byte evidence hash in hex (0x + 64 hex digits) or a decimal uint256. */
+/**
+ * A token id in full: 0x + 64 hex digits or a decimal uint256. Since scoped ids, a token id is
+ * tokenIdOf(type, scope, evidence hash), not the evidence hash itself (scripts/ledger/token-id.ts).
+ */
 export function parseTokenId(text: string, what = "--id"): Parsed<bigint> {
   const t = text.trim();
   if (/^0x[0-9a-fA-F]{64}$/.test(t)) {
@@ -46,7 +50,7 @@ export function parseTokenId(text: string, what = "--id"): Parsed<bigint> {
     const id = BigInt(t);
     if (id > 0n && id < 2n ** 256n) return ok(id);
   }
-  return fail(`${what} "${text}": expected a token id, the full evidence hash as 0x + 64 hex digits`);
+  return fail(`${what} "${text}": expected a token id in full, 0x + 64 hex digits (as \`holder balances --json\` lists it)`);
 }
 
 /** A 32-byte hash (0x + 64 hex digits), e.g. an evidence hash. */
@@ -55,6 +59,32 @@ export function parseBytes32(text: string, what: string): Parsed<string> {
   if (!isHexString(t, 32)) return fail(`${what} "${text}": expected 0x + 64 hex digits`);
   if (BigInt(t) === 0n) return fail(`${what} "${text}": must not be zero`);
   return ok(t.toLowerCase());
+}
+
+/**
+ * A record key: 0x + 64 hex digits is taken as the key itself; any other text (a Fabric record's uuid) is hashed as
+ * the oracle does, fabricRecordKey(text) = keccak256("fabric:" + text).
+ */
+export function parseRecordKey(text: string, what = "--record"): Parsed<string> {
+  const t = text.trim();
+  if (t === "") return fail(`${what}: must not be empty`);
+  if (/^0x[0-9a-fA-F]{64}$/.test(t)) {
+    return BigInt(t) === 0n ? fail(`${what} "${text}": the zero key is not a record`) : ok(t.toLowerCase());
+  }
+  if (/^0x[0-9a-fA-F]*$/.test(t)) return fail(`${what} "${text}": a hex key must be 0x + 64 hex digits (or give the record's uuid)`);
+  return ok(fabricRecordKey(t));
+}
+
+/** Several record keys (see parseRecordKey), distinct. */
+export function parseRecordKeys(texts: readonly string[], what = "--record"): Parsed<string[]> {
+  const keys: string[] = [];
+  for (const text of texts) {
+    const k = parseRecordKey(text, what);
+    if (!k.ok) return k;
+    if (keys.includes(k.value)) return fail(`${what} "${text}": given twice (each record counts once)`);
+    keys.push(k.value);
+  }
+  return ok(keys);
 }
 
 /** A token type name: rec, offset or emissions. */
@@ -124,7 +154,7 @@ export function shortId(id: bigint | string): string {
   return `${hex.slice(0, 6)}…${hex.slice(-4)}`;
 }
 
-/** The full 0x-hex form of a token id (its evidence hash). */
+/** The full 0x-hex form of a token id (or of any 32-byte value). */
 export function idHex(id: bigint): string {
   return `0x${id.toString(16).padStart(64, "0")}`;
 }

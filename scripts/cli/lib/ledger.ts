@@ -24,6 +24,10 @@ export interface TokenView {
   fromDate: string;
   thruDate: string;
   createdAt: string;
+  /** The calendar year (UTC) the token's period is attributed to (its vintage). */
+  year: number;
+  /** The evidence hash it was issued for (from its Issued log; "" when the log is out of reach). */
+  evidenceHash: string;
   metadata: string;
   issued: bigint;
   available: bigint;
@@ -31,11 +35,18 @@ export interface TokenView {
   revoked: bigint;
 }
 
+/** The evidence hash of `id`, from its Issued log since `fromBlock` (the log carries it; the record does not). */
+export async function evidenceHashOf(ledger: CarbonLedger, id: bigint, fromBlock: number): Promise<string | undefined> {
+  const events = await inWindows(ledger, fromBlock, (f, t) => ledger.queryFilter(ledger.filters.Issued(id), f, t));
+  return events[0]?.args.evidenceHash;
+}
+
 /** The record and totals of `id`; undefined when no such token was issued. */
-export async function readToken(ledger: CarbonLedger, id: bigint): Promise<TokenView | undefined> {
+export async function readToken(ledger: CarbonLedger, id: bigint, fromBlock = 0): Promise<TokenView | undefined> {
   if (!(await ledger.exists(id))) return undefined;
-  const [record, issued, available, retired, revoked] = await Promise.all([
+  const [record, issued, available, retired, revoked, evidenceHash] = await Promise.all([
     ledger.recordOf(id), ledger.issuedOf(id), ledger.availableOf(id), ledger.retiredOf(id), ledger.revokedOf(id),
+    evidenceHashOf(ledger, id, fromBlock),
   ]);
   const tokenType = Number(record.tokenType);
   return {
@@ -48,6 +59,8 @@ export async function readToken(ledger: CarbonLedger, id: bigint): Promise<Token
     fromDate: formatDate(record.fromDate),
     thruDate: formatDate(record.thruDate),
     createdAt: new Date(Number(record.createdAt) * 1000).toISOString(),
+    year: Number(record.year),
+    evidenceHash: evidenceHash ?? "",
     metadata: record.metadata,
     issued, available, retired, revoked,
   };
@@ -117,11 +130,44 @@ export interface RetirementReceipt {
   /** The calendar year (UTC) the retirement counts towards: the year of its period's midpoint. */
   year: number;
   reason: string;
+  /** How much of this receipt a DAO void reversed (RetirementVoided), 0 when none. */
+  voided: bigint;
+  /** "retired", "partly voided" or "voided". */
+  status: "retired" | "partly voided" | "voided";
   transaction: string;
   block: number;
 }
 
-/** Retirement receipts matching the filter, oldest first. */
+/** A voided retirement, from the RetirementVoided log. */
+export interface RetirementVoid {
+  holder: string;
+  id: string;
+  beneficiary: string;
+  year: number;
+  amount: bigint;
+  proposalId: bigint;
+  reason: string;
+  transaction: string;
+  block: number;
+}
+
+/** Retirement voids matching the filter, oldest first. */
+export async function retirementVoids(
+  ledger: CarbonLedger,
+  filter: { holder?: string; id?: bigint; beneficiary?: string },
+  fromBlock: number,
+): Promise<RetirementVoid[]> {
+  const events = await inWindows(ledger, fromBlock, (f, t) => ledger.queryFilter(ledger.filters.RetirementVoided(filter.holder, filter.id, filter.beneficiary), f, t));
+  return events.map((e) => ({
+    holder: e.args.holder, id: idHex(e.args.id), beneficiary: e.args.beneficiary, year: Number(e.args.year), amount: e.args.amount,
+    proposalId: e.args.proposalId, reason: e.args.reason, transaction: e.transactionHash, block: e.blockNumber,
+  }));
+}
+
+/**
+ * Retirement receipts matching the filter, oldest first. A void reverses retirements of one (holder, id,
+ * beneficiary, year), not one receipt: its amount is marked on those receipts oldest first.
+ */
 export async function retirementReceipts(
   ledger: CarbonLedger,
   filter: { holder?: string; id?: bigint; beneficiary?: string },
@@ -137,8 +183,19 @@ export async function retirementReceipts(
       holder: a.holder, id: idHex(a.id), tokenType: types.get(a.id) ?? 0, beneficiary: a.beneficiary, operator: a.operator,
       amount: a.amount, beneficiaryNameCommitment: a.beneficiaryNameCommitment,
       fromDate: formatDate(a.fromDate), thruDate: formatDate(a.thruDate), year: attributedYear(Number(a.fromDate), Number(a.thruDate)), reason: a.reason,
-      transaction: e.transactionHash, block: e.blockNumber,
+      voided: 0n, status: "retired", transaction: e.transactionHash, block: e.blockNumber,
     });
+  }
+  if (receipts.length === 0) return receipts;
+  const key = (r: { holder: string; id: string; beneficiary: string; year: number }) => `${r.holder}|${r.id}|${r.beneficiary}|${r.year}`.toLowerCase();
+  const voidedLeft = new Map<string, bigint>();
+  for (const v of await retirementVoids(ledger, filter, fromBlock)) voidedLeft.set(key(v), (voidedLeft.get(key(v)) ?? 0n) + v.amount);
+  for (const r of receipts) {
+    const left = voidedLeft.get(key(r)) ?? 0n;
+    if (left === 0n) continue;
+    r.voided = left < r.amount ? left : r.amount;
+    r.status = r.voided === r.amount ? "voided" : "partly voided";
+    voidedLeft.set(key(r), left - r.voided);
   }
   return receipts;
 }
@@ -204,7 +261,7 @@ export const textHash = (text: string): string => keccak256(toUtf8Bytes(text));
 
 /**
  * The evidence hash of several documents: keccak256(abi.encode(bytes32[] sorted document hashes)). One document's
- * evidence hash is its own hash, so a single certificate PDF identifies its token directly.
+ * evidence hash is its own hash; with the type and the issuer it gives the token id (tokenIdOf in token-id.ts).
  */
 export function documentsEvidenceHash(hashes: string[]): string {
   if (hashes.length === 1) return (hashes[0] as string).toLowerCase();

@@ -22,5 +22,5 @@ export async function requireRole(ledger: CarbonLedger, role: RoleName, account:
 
 /** Refuses (exit 2) when no token `id` exists. */
 export async function requireToken(ledger: CarbonLedger, id: bigint, what = "--id"): Promise<void> {
-  if (!(await ledger.exists(id))) throw new UsageError(`${what} ${idHex(id)}: unknown token (no issuance has this evidence hash)`);
+  if (!(await ledger.exists(id))) throw new UsageError(`${what} ${idHex(id)}: unknown token (no issuance has this id)`);
 }
