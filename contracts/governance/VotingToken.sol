@@ -16,10 +16,11 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
  * Votes count only once delegated (a member self-delegates with `delegate(self)`).
  *
  * When deployed non-transferable, neither tokens nor votes leave the account they were minted to: balances change
- * only by mints and burns (decided by DAO vote), and an account may delegate only to itself
+ * only by mints and burns (after deployment, decided by DAO vote), and an account may delegate only to itself
  * ({VotingTokenDelegationRestricted}, also through {delegateBySig}). So no transaction hands voting power to
- * another account, and votes cannot be bought on chain: the only way to gain votes is to be minted tokens by a
- * vote. (No contract can stop a member from voting as someone pays them to, or from giving away their key.)
+ * another account, and votes cannot be bought on chain: the only way to gain votes is to be minted tokens (at
+ * deployment, or later by a DAO vote). (No contract can stop a member from voting as someone pays them to, or
+ * from giving away their key.)
  * When transferable, tokens move freely and any account may delegate to any other.
  */
 contract VotingToken is ERC20, ERC20Permit, ERC20Votes {
