@@ -24,6 +24,7 @@ export const daoScenarios: GasScenario[] = [
       "../governance/proposals"
     );
     const { time } = await import("@nomicfoundation/hardhat-network-helpers");
+    const { tokenIdOf } = await import("../ledger/token-id");
     const { ethers } = hre;
     const [deployer, alice, bob, carol, erin, company, project, registrar, auditor, recIssuer] = await ethers.getSigners();
     const members = [alice, bob, carol, erin];
@@ -126,13 +127,16 @@ export const daoScenarios: GasScenario[] = [
     for (const year of [2023, 2024] as const) {
       const [fromDate, thruDate] = period(year);
       const issue = (tokenType: number, amount: bigint, evidence: string) => ({
-        tokenType, issuee: company.address, amount, fromDate, thruDate, evidenceHash: ethers.id(evidence), metadata: "{}",
+        tokenType, issuee: company.address, amount, fromDate, thruDate, evidenceHash: ethers.id(evidence),
+        records: tokenType === 3 ? [ethers.id(`${evidence} record`)] : [], metadata: "{}",
       });
       await ledger.connect(auditor).issue(issue(3, year === 2023 ? 20_000_000n : 10_000_000n, `bench audit ${year}`));
       await ledger.connect(recIssuer).issue(issue(1, 5_000_000n, `bench recs ${year}`));
-      await ledger.connect(company).retire(company.address, ethers.id(`bench recs ${year}`), 1_000_000n, retirement(year));
+      const recs = tokenIdOf(1, recIssuer.address, ethers.id(`bench recs ${year}`));
+      await ledger.connect(company).retire(company.address, recs, 1_000_000n, retirement(year));
       // offsets issued to the project by the measured proposal, retired for the company
-      await ledger.connect(project).retire(project.address, ethers.id("bench project 1"), 1_000_000n, retirement(year));
+      const offsets = tokenIdOf(2, dao.timelock.target as string, ethers.id("bench project 1"));
+      await ledger.connect(project).retire(project.address, offsets, 1_000_000n, retirement(year));
     }
     await claims.connect(company).submitClaim({ ...claim(2), kind: 3, value: 2_000n, baseYear: 2023 });
     const verdict = unwrap(

@@ -12,7 +12,8 @@
  *  5. governor-roles    timelock: PROPOSER_ROLE, CANCELLER_ROLE and EXECUTOR_ROLE to the governor (its only
  *                       executor: an operation runs only through governor.execute, which tells the targets the
  *                       proposal's id; an open executor role, `address(0)`, is revoked if an older wiring granted it)
- *  6. ledger-roles      ledger: OFFSET_ISSUER_ROLE, REC_ISSUER_ROLE, REVOKER_ROLE to the timelock
+ *  6. ledger-roles      ledger: OFFSET_ISSUER_ROLE, REC_ISSUER_ROLE, REVOKER_ROLE to the timelock; the governor as
+ *                       the ledger's proposal source (revocations and voided retirements name their proposal)
  *  7. ledger-admin      ledger: deployer begins the two-step admin transfer to the timelock; after the ledger's
  *                       admin delay the timelock accepts through an operation the deployer schedules and executes
  *                       (minDelay is still 0; the deployer is a temporary proposer and executor)
@@ -207,6 +208,10 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
       await mined(ledger.grantRole(role, addresses.timelock));
       changed = true;
     }
+  }
+  if ((await ledger.proposalSource()) !== addresses.governor) {
+    await mined(ledger.setProposalSource(addresses.governor));
+    changed = true;
   }
   await report("ledger-roles", changed);
 

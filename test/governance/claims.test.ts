@@ -4,6 +4,7 @@ import { ethers } from "hardhat";
 import type { IClaimsRegistry } from "../../typechain-types";
 import { ClaimsRegistry__factory, ProposalExecutionMock__factory } from "../../typechain-types";
 import { deployDao } from "./helpers";
+import { scopeOf, tokenIdOf } from "../../scripts/ledger/token-id";
 
 const Kind = { None: 0, NetZero: 1, EmissionsAtMost: 2, Reduction: 3 };
 const TONNE = 1_000_000n;
@@ -32,15 +33,16 @@ async function companyWithEmissions() {
     const { from, thru } = YEAR(year);
     const evidenceHash = ethers.id(`evidence ${n++}`);
     await dao.ledger.connect(signer).issue({
-      tokenType, issuee: dao.company.address, amount, fromDate: from, thruDate: thru, evidenceHash, metadata: "{}",
+      tokenType, issuee: dao.company.address, amount, fromDate: from, thruDate: thru, evidenceHash,
+      records: tokenType === 3 ? [ethers.id(`record ${n}`)] : [], metadata: "{}",
     });
-    return evidenceHash;
+    return tokenIdOf(tokenType, scopeOf(tokenType, signer.address, dao.company.address), evidenceHash);
   };
   await issue(dao.auditor, 3, 2023, 20n * TONNE);
   await issue(dao.auditor, 3, 2024, 10n * TONNE);
   const offsets = await issue(timelockSigner, 2, 2024, 30n * TONNE);
   const recs = await issue(timelockSigner, 1, 2024, 9_000_000n);
-  const retire = async (id: string, amount: bigint) => {
+  const retire = async (id: bigint, amount: bigint) => {
     const { from, thru } = YEAR(2024);
     await dao.ledger.connect(dao.company).retire(dao.company.address, id, amount, {
       beneficiary: dao.company.address, beneficiaryNameCommitment: ethers.id("salt:Company"),

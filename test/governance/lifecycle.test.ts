@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
+import { tokenIdOf } from "../../scripts/ledger/token-id";
 import {
   DEFAULT_CRITERIA,
   Vote,
@@ -32,7 +33,7 @@ describe("Climate DAO lifecycles", function () {
       expect(await dao.governor.state(helper.id)).to.equal(4); // Succeeded
       await helper.queue();
       await helper.waitForEta();
-      const id = BigInt(unwrapEvidence(proposal.calldatas[0] as string, dao));
+      const id = tokenIdOf(2, dao.timelock.target as string, unwrapEvidence(proposal.calldatas[0] as string, dao));
       await expect(helper.execute()).to.emit(dao.ledger, "Issued");
 
       const record = await dao.ledger.recordOf(id);
@@ -76,7 +77,7 @@ describe("Climate DAO lifecycles", function () {
       const dao = await loadFixture(deployDao);
       const issue = offsetsProposal(dao, 7, null);
       await new ProposalHelper(dao.governor, issue).run(dao.alice, [[dao.alice, Vote.For]]);
-      const id = BigInt(unwrapEvidence(issue.calldatas[0] as string, dao));
+      const id = tokenIdOf(2, dao.timelock.target as string, unwrapEvidence(issue.calldatas[0] as string, dao));
       await dao.ledger.connect(dao.project).retire(dao.project.address, id, 2_000_000n, {
         beneficiary: dao.project.address,
         beneficiaryNameCommitment: ethers.id("salt:Project"),
@@ -91,9 +92,10 @@ describe("Climate DAO lifecycles", function () {
         }),
       );
       expect(revoke.description).to.contain("3 t CO2e");
-      await expect(new ProposalHelper(dao.governor, revoke).run(dao.bob, [[dao.alice, Vote.For]]))
+      const revoking = new ProposalHelper(dao.governor, revoke);
+      await expect(revoking.run(dao.bob, [[dao.alice, Vote.For]]))
         .to.emit(dao.ledger, "Revoked")
-        .withArgs(dao.project.address, id, dao.timelock.target, 3_000_000n, "double counting found by the verifier");
+        .withArgs(dao.project.address, id, dao.timelock.target, 3_000_000n, revoking.id, "double counting found by the verifier");
       const [issued, available, retired, revoked] = await Promise.all([
         dao.ledger.issuedOf(id), dao.ledger.availableOf(id), dao.ledger.retiredOf(id), dao.ledger.revokedOf(id),
       ]);

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { impersonateAccount, loadFixture, setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
+import { tokenIdOf } from "../../scripts/ledger/token-id";
 import { ExecutionHookMock__factory } from "../../typechain-types";
 import type { Proposal } from "../../scripts/governance/proposals";
 import { Vote, recordClaimVerdict, unwrap } from "../../scripts/governance/proposals";
@@ -28,12 +29,12 @@ async function daoWithClaims() {
   const issue = (signer: typeof dao.auditor, tokenType: number, amount: bigint, evidence: string) =>
     dao.ledger.connect(signer).issue({
       tokenType, issuee: dao.company.address, amount, fromDate: JAN_2024, thruDate: DEC_2024,
-      evidenceHash: ethers.id(evidence), metadata: "{}",
+      evidenceHash: ethers.id(evidence), records: tokenType === 3 ? [ethers.id(`record ${evidence}`)] : [], metadata: "{}",
     });
   await issue(dao.auditor, 3, 10n * TONNE, "audit 2024");
   await issue(timelockSigner, 2, 30n * TONNE, "offsets"); // set-up only: offsets the company bought
   const retireOffsets = (amount: bigint) =>
-    dao.ledger.connect(dao.company).retire(dao.company.address, ethers.id("offsets"), amount, {
+    dao.ledger.connect(dao.company).retire(dao.company.address, tokenIdOf(2, timelockAddress, ethers.id("offsets")), amount, {
       beneficiary: dao.company.address, beneficiaryNameCommitment: ethers.id("salt:Company"),
       fromDate: JAN_2024, thruDate: DEC_2024, reason: "2024 footprint",
     });

@@ -48,7 +48,7 @@ describe("DAO wiring", function () {
       await expect(
         ledger.connect(deployer).issue({
           tokenType: 2, issuee: d, amount: 1n, fromDate: JAN_2024, thruDate: JAN_2024,
-          evidenceHash: ethers.id("x"), metadata: "{}",
+          evidenceHash: ethers.id("x"), records: [], metadata: "{}",
         }),
       ).to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount");
       await expect(ledger.connect(deployer).revoke(d, 1n, 1n, "x")).to.be.revertedWithCustomError(
