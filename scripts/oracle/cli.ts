@@ -10,6 +10,7 @@ import { formatAmount, parseDate } from "../lib/units";
 import type { RelayOptions, RelaySource, RelaySummary } from "./relay";
 import { FABRIC_DEFAULTS, OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
 import { jsonReporter, ttyReporter } from "./reporter";
+import { parsePolicy } from "./audit";
 
 dotenv.config({ quiet: true });
 
@@ -68,7 +69,11 @@ export function program(): Command {
     .option("--rpc-timeout <ms>", "timeout of one RPC call", integer("--rpc-timeout", 100), RELAY_DEFAULTS.rpcTimeoutMs)
     .option("--retry-for <ms>", "keep retrying a failing RPC for this long", integer("--retry-for", 0), RELAY_DEFAULTS.retryForMs)
     .option("--poll <ms>", "receipt polling interval", integer("--poll", 10), RELAY_DEFAULTS.pollMs)
-    .option("--json", "JSON lines even on a terminal", false);
+    .option("--json", "JSON lines even on a terminal", false)
+    .option("--audit <mode>", "deviating records: flag (minted with a note) or enforce (quarantined) (env ORACLE_AUDIT, default flag)")
+    .option("--audit-tolerance <percent>", "allowed deviation from the recomputation, percent (env ORACLE_AUDIT_TOLERANCE, default 1)")
+    .option("--audit-file <path>", "audit entries, JSON lines (default audit.jsonl next to the quarantine file)")
+    .option("--factors <dir>", "emission-factor tables (default data/emission-factors)");
 }
 
 interface Flags {
@@ -101,6 +106,10 @@ interface Flags {
   retryFor: number;
   poll: number;
   json: boolean;
+  audit?: string;
+  auditTolerance?: string;
+  auditFile?: string;
+  factors?: string;
 }
 
 /** Flags + environment -> relay options; a missing setting is an OracleError(exit 2) naming flag and variable. */
@@ -138,6 +147,8 @@ export function options(f: Flags): RelayOptions {
   if (rpcUrl === undefined) {
     throw new OracleError(`--rpc-url (or env ORACLE_RPC_URL${net !== undefined ? ` or ${net.variable}` : ""}) is required for network "${f.network}"`, 2);
   }
+  const policy = parsePolicy(f.audit ?? env("ORACLE_AUDIT"), f.auditTolerance ?? env("ORACLE_AUDIT_TOLERANCE"));
+  if (!policy.ok) throw new OracleError(`${policy.error} (or env ${policy.error.startsWith("--audit-tolerance") ? "ORACLE_AUDIT_TOLERANCE" : "ORACLE_AUDIT"})`, 2);
   const secrets = secretValues();
   const reporter = process.stdout.isTTY && !f.json ? ttyReporter(secrets) : jsonReporter(secrets);
   return {
@@ -161,6 +172,7 @@ export function options(f: Flags): RelayOptions {
     pollMs: f.poll,
     attestationTtl: RELAY_DEFAULTS.attestationTtl,
     reporter,
+    audit: { ...policy.value, factorsDir: f.factors, file: f.auditFile },
   };
 }
 
@@ -174,6 +186,7 @@ function humanSummary(s: RelaySummary): string {
     [s.dryRun ? "would mint" : "minted", s.dryRun ? String(s.totals - s.zeroTotals - s.skippedAlreadyMinted) : String(s.minted)],
     ["skipped, already minted", String(s.skippedAlreadyMinted)],
     ["conflicts", String(s.conflicts)],
+    ...(s.audit === undefined ? [] : [["audit", `${s.audit.audited} audited (${s.audit.withinTolerance} within ${s.audit.tolerancePercent}%, ${s.audit.deviating} deviating${s.audit.quarantined > 0 ? `, ${s.audit.quarantined} quarantined` : ""}), ${s.audit.unaudited} unaudited (see ${s.audit.file})`] as [string, string]]),
     ["transactions", String(s.transactions)],
     ["gas used", BigInt(s.gasUsed).toLocaleString("en-US")],
     ["written back", String(s.writtenBack)],

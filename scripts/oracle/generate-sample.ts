@@ -7,8 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { CSV_FIELDS } from "./file-source";
 import { DEMO_SALT, SAMPLE_DIR } from "./relay";
-import type { SampleParty } from "./sample";
-import { generateRecords, partiesFile, toCsv } from "./sample";
+import type { SampleParty, SampleRecord } from "./sample";
+import { amount, generateRecords, partiesFile, toCsv } from "./sample";
+import type { Factors } from "./audit";
+import { loadFactors, recompute } from "./audit";
+import { parseDate } from "../lib/units";
 
 export const SAMPLE_SEED = 20_240_101;
 
@@ -22,8 +25,30 @@ export const SAMPLE_PARTIES: SampleParty[] = [
   { partyId: "fjord-chemicals", utilities: [2, 3] },
 ];
 
+/**
+ * The record's emissions as the audit recomputes them from the shipped factor table (same module, same formula:
+ * whole energy use x the factor of the utility's region and year), rounded half up to a gram and written in the
+ * record's own unit and JSON type. A record whose region has no factor keeps the generator's figure.
+ */
+export function withShippedFactors(record: SampleRecord, factors: Factors): SampleRecord {
+  const thru = parseDate(String(record["thruDate"]), "thruDate", true);
+  if (!thru.ok) return record;
+  const c = recompute({
+    utilityId: String(record["utilityId"]),
+    thruDate: thru.value,
+    renewableWh: BigInt(record["renewableEnergyUseAmount"] as number | string) * 1000n,
+    nonrenewableWh: BigInt(record["nonrenewableEnergyUseAmount"] as number | string) * 1000n,
+  }, factors);
+  if (!c.ok) return record;
+  const grams = (2n * c.num + c.den) / (2n * c.den);
+  const a = amount(grams, record["emissionsUom"] === "t");
+  return { ...record, emissionsAmount: typeof record["emissionsAmount"] === "number" ? Number(a.emissionsAmount) : a.emissionsAmount };
+}
+
 export function sampleRecords() {
-  const records = generateRecords({ seed: SAMPLE_SEED, parties: SAMPLE_PARTIES, startYear: 2023, startMonth: 1, months: 12, metersPerParty: 4, numbers: true });
+  const factors = loadFactors();
+  const records = generateRecords({ seed: SAMPLE_SEED, parties: SAMPLE_PARTIES, startYear: 2023, startMonth: 1, months: 12, metersPerParty: 4, numbers: true })
+    .map((r) => withShippedFactors(r, factors));
   // Two bills were tokenised by an earlier relay: they carry a tokenId and are skipped.
   for (const r of records.slice(0, 2)) r["tokenId"] = "0x0000000000000000000000000000000000000000:0x01";
   return records;

@@ -25,6 +25,8 @@ import { Journal } from "./journal";
 import type { Quarantined, ValidRecord } from "./records";
 import { validateRecords } from "./records";
 import type { Reporter } from "./reporter";
+import type { AuditSummary, RelayAuditOptions } from "./audit";
+import { AUDIT_DEFAULTS, auditStage } from "./audit";
 
 /** The salt used when ORACLE_PARTY_SALT is unset, allowed only for the bundled sample on a local chain. */
 export const DEMO_SALT = "net-emissions-suite/demo-salt/not-secret";
@@ -72,6 +74,8 @@ export interface RelayOptions {
   pollMs: number;
   attestationTtl: number;
   reporter: Reporter;
+  /** The audit against published factors (scripts/oracle/audit.ts); default RELAY_DEFAULTS.audit (flag, 1 %). */
+  audit?: RelayAuditOptions;
 }
 
 export const RELAY_DEFAULTS = {
@@ -83,6 +87,7 @@ export const RELAY_DEFAULTS = {
   retryForMs: 120_000,
   pollMs: 250,
   attestationTtl: 3_600,
+  audit: { ...AUDIT_DEFAULTS } as RelayAuditOptions,
 };
 
 export interface RelaySummary {
@@ -106,6 +111,8 @@ export interface RelaySummary {
   quarantineFile: string;
   ledger?: string;
   chainId?: string;
+  /** The audit's counts (audited, withinTolerance, deviating, unaudited, quarantined) and its file. */
+  audit?: AuditSummary & { file: string };
 }
 
 const isHexKey = (k: string) => /^(0x)?[0-9a-fA-F]{64}$/.test(k);
@@ -184,7 +191,13 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
   try {
     const validated = validateRecords(source.records, source.where);
     const parties = readParties(o.partiesFile);
-    const { mapped, quarantined: unmapped } = mapParties(validated.valid, salt, parties, o.partiesFile);
+    const { mapped: partyMapped, quarantined: unmapped } = mapParties(validated.valid, salt, parties, o.partiesFile);
+    // ---- audit against published factors (scripts/oracle/audit.ts) -------------------------------------------
+    // Deviating records are minted with a note (flag) or quarantined with the recomputation (enforce).
+    const audited = auditStage(partyMapped, o.audit ?? RELAY_DEFAULTS.audit, o.quarantineFile, log);
+    const mapped = audited.keep;
+    unmapped.push(...audited.quarantined);
+    // ---- end audit --------------------------------------------------------------------------------------------
     // Quarantine entries keep the raw record, so an operator can fix it and re-export.
     const rawByUuid = new Map<string, unknown>();
     source.records.forEach((raw) => {
@@ -213,6 +226,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
       writtenBack: 0,
       dryRun: o.dryRun,
       quarantineFile: o.quarantineFile,
+      audit: audited.summary,
     };
     log("aggregated", { records: summary.recordsRead, quarantined: summary.quarantined, totals: summary.totals });
 

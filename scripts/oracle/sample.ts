@@ -20,13 +20,16 @@ export function prng(seed: number): () => number {
 }
 
 /**
- * Grid intensities in g CO2e per kWh. Values are rounded, plausible figures for illustration: eGRID 2022
- * subregions (US EPA) and EEA 2023 country averages; the oracle never recomputes them.
+ * Grid intensities in g CO2e per kWh, illustrative (the generator's own figures). The committed sample
+ * (generate-sample.ts) replaces a record's emissions by the audit's recomputation from the shipped factor table
+ * (data/emission-factors) wherever the table has a factor for the utility's region and year. US utilities are
+ * named by their EIA-861 utility number (PECO Energy Co 14940, PA; Pacific Gas & Electric Co. 14328, CA; Oncor
+ * Electric Delivery Company LLC 44372, TX), which the audit maps to the state.
  */
 export const UTILITIES = [
-  { utilityId: "US-RFCE-PECO", factorSource: "eGRID2022", gPerKwh: 290 },
-  { utilityId: "US-CAMX-PGE", factorSource: "eGRID2022", gPerKwh: 207 },
-  { utilityId: "US-ERCT-ONCOR", factorSource: "eGRID2022", gPerKwh: 372 },
+  { utilityId: "US-EIA-14940-PECO", factorSource: "eGRID2022", gPerKwh: 290 },
+  { utilityId: "US-EIA-14328-PGE", factorSource: "eGRID2022", gPerKwh: 207 },
+  { utilityId: "US-EIA-44372-ONCOR", factorSource: "eGRID2022", gPerKwh: 372 },
   { utilityId: "DE-EON", factorSource: "EEA2023", gPerKwh: 381 },
   { utilityId: "FR-EDF", factorSource: "EEA2023", gPerKwh: 56 },
   { utilityId: "PL-PGE", factorSource: "EEA2023", gPerKwh: 662 },
@@ -52,7 +55,7 @@ function uuid(rand: () => number): string {
 }
 
 /** g -> "kg" with three decimals, or "t" with six: exact either way. */
-function amount(grams: bigint, inTonnes: boolean): { emissionsAmount: string; emissionsUom: string } {
+export function amount(grams: bigint, inTonnes: boolean): { emissionsAmount: string; emissionsUom: string } {
   const unit = inTonnes ? 1_000_000n : 1_000n;
   const frac = (grams % unit).toString().padStart(inTonnes ? 6 : 3, "0");
   return { emissionsAmount: `${grams / unit}.${frac}`, emissionsUom: inTonnes ? "t" : "kg" };

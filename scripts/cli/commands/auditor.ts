@@ -75,6 +75,45 @@ async function totalsFromRecords(file: string, period: string, party: string | u
   return ofParty;
 }
 
+type AuditResult = ReturnType<typeof import("../../oracle/audit").auditRecords>;
+
+/** The audit of an export file's valid records (scripts/oracle/audit.ts: the oracle's own audit). */
+async function auditRecordsOf(file: string, tolerance: string | undefined, factorsDir: string | undefined): Promise<AuditResult> {
+  const [{ readExportFile }, { validateRecords }, { auditRecords, loadFactors, parsePolicy }] = await Promise.all([
+    import("../../oracle/file-source"), import("../../oracle/records"), import("../../oracle/audit"),
+  ]);
+  const read = readExportFile(file);
+  if (!read.ok) throw new UsageError(read.error.replace(/^--file/, "--records"));
+  const policy = parsePolicy("flag", tolerance ?? process.env["ORACLE_AUDIT_TOLERANCE"]?.trim());
+  if (!policy.ok) throw new UsageError(policy.error);
+  let factors;
+  try {
+    factors = loadFactors(factorsDir);
+  } catch (e) {
+    throw new UsageError(`--factors: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return auditRecords(validateRecords(read.value.records, read.value.where).valid, factors, policy.value);
+}
+
+function narrowAudit(a: AuditResult, uuids: Set<string>): AuditResult {
+  const entries = a.entries.filter((e) => uuids.has(e.uuid));
+  const n = (s: string) => entries.filter((e) => e.status === s).length;
+  return { entries, summary: { ...a.summary, audited: entries.length - n("unaudited"), withinTolerance: n("within"), deviating: n("deviating"), unaudited: n("unaudited"), quarantined: 0 } };
+}
+
+function auditLines(a: AuditResult): string[] {
+  const s = a.summary;
+  return [
+    `audit: ${s.audited} audited (${s.withinTolerance} within ${s.tolerancePercent}%, ${s.deviating} deviating), ${s.unaudited} unaudited`,
+    ...table(["record", "utility", "region", "factor", "declared", "recomputed", "deviation", "status"], a.entries.map((e) => [
+      e.uuid, e.utilityId, e.region === undefined ? "-" : `${e.region.kind} ${e.region.region}`,
+      e.factor === undefined ? "-" : `${e.factor.gPerKwh} g/kWh ${e.factor.edition} ${e.factor.year}`,
+      formatAmount(BigInt(e.declaredGrams), "mass"), e.recomputedGrams === undefined ? "-" : formatAmount(BigInt(e.recomputedGrams), "mass"),
+      e.deviationPpm === undefined ? "-" : e.deviationPpm === null ? "n/a" : `${e.deviationPpm} ppm`, e.status === "unaudited" ? `unaudited: ${(e.note ?? "").replace(/^unaudited: /, "")}` : e.status,
+    ])),
+  ];
+}
+
 /** Metadata: a JSON object (validated) or a URI. */
 function parseMetadata(text: string | undefined): Parsed<string> {
   if (text === undefined) return { ok: true, value: "" };
@@ -324,8 +363,8 @@ export function registerAuditor(program: Command): void {
         () => [`issued emissions ${id} by attestation of ${a.signers.length} auditor(s) (tx ${tx.hash})`]);
     }));
 
-  withCommon(auditor.command("verify").description("recompute a token's evidence hash (and id) from its records or documents and compare its record"))
-    .requiredOption("--id <id>", "token id (0x + 64 hex digits)")
+  withCommon(auditor.command("verify").description("recompute a token's evidence hash (and id) from its records or documents and compare its record; with --records, audit each record against the published emission factors"))
+    .option("--id <id>", "token id (0x + 64 hex digits); without it, --records only audits the records")
     .option("--records <file>", "Fabric export (JSON or CSV) the oracle relayed; salt from ORACLE_PARTY_SALT")
     .option("--period <kind>", "with --records: the relay's reporting period, month, year or range", RELAY_DEFAULTS.period)
     .option("--party <partyId>", "with --records: the party whose total this token should be")
@@ -336,9 +375,18 @@ export function registerAuditor(program: Command): void {
     .option("--amount <amount>", "expected amount issued")
     .option("--from-date <YYYY-MM-DD>", "expected first day of the period")
     .option("--thru-date <YYYY-MM-DD>", "expected last day of the period")
+    .option("--audit-tolerance <percent>", "with --records: allowed deviation from the recomputation, percent (env ORACLE_AUDIT_TOLERANCE, default 1)")
+    .option("--factors <dir>", "with --records: emission-factor tables (default data/emission-factors)")
     .action(action(async (opts, g) => {
-      const id = need(parseTokenId(opt(opts, "id")));
       const recordsFile = optional(opts, "records");
+      // The per-record audit, the same module as the oracle's audit stage.
+      const audit = recordsFile === undefined ? undefined : await auditRecordsOf(recordsFile, optional(opts, "auditTolerance"), optional(opts, "factors"));
+      if (optional(opts, "id") === undefined) {
+        if (audit === undefined) throw new UsageError("--id: required (or --records <file> to audit the records only)");
+        emit(g.json === true, { audit: audit.summary, records: audit.entries }, () => auditLines(audit));
+        return audit.summary.deviating > 0 ? 1 : 0;
+      }
+      const id = need(parseTokenId(opt(opts, "id")));
       const expectType = optional(opts, "type");
       const tokenType = expectType === undefined ? undefined : need(parseTokenType(expectType));
       const to = optional(opts, "to");
@@ -390,9 +438,13 @@ export function registerAuditor(program: Command): void {
       if (fromDate !== undefined && formatDate(fromDate) !== token.fromDate) differences.push({ field: "fromDate", expected: formatDate(fromDate), onChain: token.fromDate });
       if (thruDate !== undefined && formatDate(thruDate) !== token.thruDate) differences.push({ field: "thruDate", expected: formatDate(thruDate), onChain: token.thruDate });
       const match = differences.length === 0;
-      emit(g.json === true, { id: idHex(id), match, computedEvidenceHash: computed, computedId: idHex(computedId), party, differences }, () => [
+      // With --records: the audit of the records behind this total (all of the file's records if none matched).
+      const behind = candidates?.find((t) => t.evidenceHash === computed);
+      const audited = audit === undefined ? undefined : behind === undefined ? audit : narrowAudit(audit, new Set(behind.uuids));
+      emit(g.json === true, { id: idHex(id), match, computedEvidenceHash: computed, computedId: idHex(computedId), party, differences, ...(audited ? { audit: audited.summary, records: audited.entries } : {}) }, () => [
         `${match ? "match" : "mismatch"}: token ${shortId(id)}${party === undefined ? "" : ` (records of party ${party})`}${match ? " is backed by this evidence" : ""}`,
         ...(match ? [] : table(["field", "expected", "on chain"], differences.map((d) => [d.field, d.expected, d.onChain]))),
+        ...(audited ? auditLines(audited) : []),
       ]);
       return match ? 0 : 1;
     }));
