@@ -69,6 +69,9 @@ export function program(): Command {
     .option("--rpc-timeout <ms>", "timeout of one RPC call", integer("--rpc-timeout", 100), RELAY_DEFAULTS.rpcTimeoutMs)
     .option("--retry-for <ms>", "keep retrying a failing RPC for this long", integer("--retry-for", 0), RELAY_DEFAULTS.retryForMs)
     .option("--poll <ms>", "receipt polling interval", integer("--poll", 10), RELAY_DEFAULTS.pollMs)
+    .option("--replace-after <ms>", "replace a transaction not mined after this long (same nonce, fees +12.5%)", integer("--replace-after", 100), RELAY_DEFAULTS.replaceAfterMs)
+    .option("--max-replacements <n>", "fee bumps before a stuck transaction stops the run", integer("--max-replacements", 0), RELAY_DEFAULTS.maxReplacements)
+    .option("--wait-for <ms>", "longest wait for a rival's pending transaction or for confirmations", integer("--wait-for", 100), RELAY_DEFAULTS.waitForMs)
     .option("--json", "JSON lines even on a terminal", false)
     .option("--audit <mode>", "deviating records: flag (minted with a note) or enforce (quarantined) (env ORACLE_AUDIT, default flag)")
     .option("--audit-tolerance <percent>", "allowed deviation from the recomputation, percent (env ORACLE_AUDIT_TOLERANCE, default 1)")
@@ -105,6 +108,9 @@ interface Flags {
   rpcTimeout: number;
   retryFor: number;
   poll: number;
+  replaceAfter: number;
+  maxReplacements: number;
+  waitFor: number;
   json: boolean;
   audit?: string;
   auditTolerance?: string;
@@ -170,6 +176,9 @@ export function options(f: Flags): RelayOptions {
     rpcTimeoutMs: f.rpcTimeout,
     retryForMs: f.retryFor,
     pollMs: f.poll,
+    replaceAfterMs: f.replaceAfter,
+    maxReplacements: f.maxReplacements,
+    waitForMs: f.waitFor,
     attestationTtl: RELAY_DEFAULTS.attestationTtl,
     reporter,
     audit: { ...policy.value, factorsDir: f.factors, file: f.auditFile },
@@ -184,12 +193,13 @@ function humanSummary(s: RelaySummary): string {
     ["already tokenised", String(s.alreadyTokenised)],
     ["totals", `${s.totals} (${formatAmount(BigInt(s.totalGrams), "mass")})`],
     [s.dryRun ? "would mint" : "minted", s.dryRun ? String(s.totals - s.zeroTotals - s.skippedAlreadyMinted) : String(s.minted)],
-    ["skipped, already minted", String(s.skippedAlreadyMinted)],
+    ["skipped, already minted", s.mintedByOthers > 0 ? `${s.skippedAlreadyMinted} (${s.mintedByOthers} minted by someone else during this run)` : String(s.skippedAlreadyMinted)],
     ["conflicts", String(s.conflicts)],
     ...(s.audit === undefined ? [] : [["audit", `${s.audit.audited} audited (${s.audit.withinTolerance} within ${s.audit.tolerancePercent}%, ${s.audit.deviating} deviating${s.audit.quarantined > 0 ? `, ${s.audit.quarantined} quarantined` : ""}), ${s.audit.unaudited} unaudited (see ${s.audit.file})`] as [string, string]]),
     ["transactions", String(s.transactions)],
     ["gas used", BigInt(s.gasUsed).toLocaleString("en-US")],
     ["written back", String(s.writtenBack)],
+    ...(s.journalReset !== undefined ? ([["journal reset", s.journalReset]] as [string, string][]) : []),
   ];
   return rows.map(([k, v]) => `${k.padEnd(24)} ${v}`).join("\n");
 }

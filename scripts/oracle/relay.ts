@@ -22,6 +22,7 @@ export { FABRIC_DEFAULTS } from "./fabric-defaults";
 import type { SourceRecords } from "./file-source";
 import { readExportFile } from "./file-source";
 import { Journal } from "./journal";
+import type { JournalBinding } from "./journal";
 import type { Quarantined, ValidRecord } from "./records";
 import { validateRecords } from "./records";
 import type { Reporter } from "./reporter";
@@ -72,6 +73,12 @@ export interface RelayOptions {
   rpcTimeoutMs: number;
   retryForMs: number;
   pollMs: number;
+  /** A sent transaction not mined after this long is replaced with bumped fees (default 60 s). */
+  replaceAfterMs?: number;
+  /** Fee bumps before a stuck transaction stops the run with an error (default 3). */
+  maxReplacements?: number;
+  /** Longest wait for a rival's pending transaction or for confirmations (default 10 min). */
+  waitForMs?: number;
   attestationTtl: number;
   reporter: Reporter;
   /** The audit against published factors (scripts/oracle/audit.ts); default RELAY_DEFAULTS.audit (flag, 1 %). */
@@ -86,6 +93,9 @@ export const RELAY_DEFAULTS = {
   rpcTimeoutMs: 20_000,
   retryForMs: 120_000,
   pollMs: 250,
+  replaceAfterMs: 60_000,
+  maxReplacements: 3,
+  waitForMs: 600_000,
   attestationTtl: 3_600,
   audit: { ...AUDIT_DEFAULTS } as RelayAuditOptions,
 };
@@ -100,7 +110,12 @@ export interface RelaySummary {
   totalGrams: string;
   zeroTotals: number;
   minted: number;
+  /** Totals the chain shows minted identically (at the confirmation depth): before this run, or by a rival during it. */
   skippedAlreadyMinted: number;
+  /** Of those, the totals another relayer minted while this run was sending them (included in skippedAlreadyMinted). */
+  mintedByOthers: number;
+  /** Set when the journal belonged to another chain or ledger and was set aside: why. */
+  journalReset?: string;
   /** Totals whose evidence or records are spent on chain by something else: reported, never minted or journaled. */
   conflicts: number;
   conflictList: Conflict[];
@@ -219,6 +234,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
       zeroTotals: all.length - totals.length,
       minted: 0,
       skippedAlreadyMinted: 0,
+      mintedByOthers: 0,
       conflicts: 0,
       conflictList: [],
       transactions: 0,
@@ -248,20 +264,33 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
       const sender = o.privateKey !== undefined ? wallet(o.privateKey, "ORACLE_PRIVATE_KEY") : undefined;
       if (sender === undefined && !o.dryRun) throw new OracleError("ORACLE_PRIVATE_KEY is not set: the sending key comes from the environment or .env", 2);
       const attesters = o.attesterKeys.map((k, i) => wallet(k, `ORACLE_ATTESTER_KEYS[${i}]`));
-      const journal = new Journal(o.journalFile ?? path.join(".oracle", `journal-${chainId}-${ledger.toLowerCase()}.jsonl`));
+      // The journal belongs to sending: a dry run neither reads nor writes it.
+      let journal: Journal | undefined;
+      if (!o.dryRun) {
+        const genesis = await withRetry("getBlock(0)", () => provider.getBlock(0), policy, log);
+        if (genesis?.hash == null) throw new OracleError(`RPC ${redactUrl(o.rpcUrl)}: the node returned no genesis block`);
+        const binding: JournalBinding = { chainId: chainId.toString(), genesis: genesis.hash, ledger };
+        journal = new Journal(o.journalFile ?? path.join(".oracle", `journal-${chainId}-${ledger.toLowerCase()}.jsonl`), binding);
+        if (journal.reset !== undefined) {
+          summary.journalReset = journal.reset.reason;
+          log("journal-reset", { reason: journal.reset.reason, movedTo: journal.reset.movedTo });
+        }
+      }
       try {
         const minter = new Minter({
           provider, chainId, ledger, sender: (sender ?? Wallet.createRandom()) as Wallet, attesters, attestationTtl: o.attestationTtl,
           confirmations: o.confirmations, pollMs: o.pollMs, policy, journal, log,
+          replaceAfterMs: o.replaceAfterMs ?? RELAY_DEFAULTS.replaceAfterMs,
+          maxReplacements: o.maxReplacements ?? RELAY_DEFAULTS.maxReplacements,
+          waitForMs: o.waitForMs ?? RELAY_DEFAULTS.waitForMs,
         });
         if (!o.dryRun) {
           await checkRoles(provider, ledger, sender as Wallet, attesters, policy, log);
           await minter.recover();
         }
-        const open = totals.filter((t) => !journal.minted.has(t.evidenceHash));
-        const plan = await minter.classify(open.map((t) => request(t, parties)));
-        summary.skippedAlreadyMinted = totals.length - open.length + plan.minted.size;
-        if (plan.minted.size > 0 && !o.dryRun) journal.append({ k: "minted", tx: null, hashes: [...plan.minted] });
+        // The plan asks the chain, at the confirmation depth, about every total: never the journal.
+        const plan = await minter.classify(totals.map((t) => request(t, parties)));
+        summary.skippedAlreadyMinted = plan.minted.size;
         const noteConflicts = (list: readonly Conflict[]) => {
           for (const c of list) log("conflict", { evidenceHash: c.evidenceHash, id: c.id, differences: c.differences.join(" | ") });
           summary.conflictList.push(...list);
@@ -269,7 +298,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
         };
         noteConflicts(plan.conflicts);
         const planned = new Set(plan.todo.map((r) => r.evidenceHash));
-        const todo = open.filter((t) => planned.has(t.evidenceHash));
+        const todo = totals.filter((t) => planned.has(t.evidenceHash));
 
         if (o.dryRun) {
           for (const t of todo) log("would-mint", describe(t, parties));
@@ -283,6 +312,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
           const r = await minter.mint(batch.map((t) => ({ request: request(t, parties) })));
           summary.minted += r.minted.length;
           summary.skippedAlreadyMinted += r.skipped.length;
+          summary.mintedByOthers += r.skipped.length;
           noteConflicts(r.conflicts);
           summary.transactions += r.transactions;
           gas.used += r.gasUsed;
@@ -291,7 +321,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
         }
         summary.gasUsed = gas.used.toString();
 
-        if (o.writeBack && fabric !== undefined) {
+        if (o.writeBack && fabric !== undefined && journal !== undefined) {
           for (const t of totals) {
             if (journal.written.has(t.evidenceHash)) continue;
             const r = request(t, parties);
@@ -305,7 +335,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
         }
         return summary;
       } finally {
-        journal.close();
+        journal?.close();
       }
     } finally {
       provider.destroy();

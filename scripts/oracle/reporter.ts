@@ -39,7 +39,7 @@ export function jsonReporter(secrets: readonly string[], write: (line: string) =
 export function ttyReporter(secrets: readonly string[]): Reporter {
   const redact = redactor(secrets);
   let bar: SingleBar | undefined;
-  const quiet = new Set(["minted", "already-minted", "progress", "batch", "rpc-retry", "written-back", "recovered"]);
+  const quiet = new Set(["minted", "already-minted", "progress", "batch", "rpc-retry", "written-back", "recovered", "minted-by-others", "rival-pending"]);
   return {
     log: (event, fields = {}) => {
       if (quiet.has(event)) return;
