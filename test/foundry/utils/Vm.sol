@@ -19,6 +19,9 @@ interface Vm {
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
     function deal(address account, uint256 newBalance) external;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToState(uint256 snapshotId) external returns (bool success);
+    function envOr(string calldata name, bool defaultValue) external view returns (bool value);
 }
 
 /// @dev Foundry's cheatcode address.
