@@ -7,11 +7,11 @@ import {AccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ICarbonLedger} from "./ICarbonLedger.sol";
+import {TokenMetadata} from "./TokenMetadata.sol";
 import {UtcYear} from "./libraries/UtcYear.sol";
+import {IProposalExecution} from "../governance/IProposalExecution.sol";
 
 /**
  * @title CarbonLedger
@@ -20,12 +20,11 @@ import {UtcYear} from "./libraries/UtcYear.sol";
  * (one slot: retirement updates both for the price of one write), and every mint, transfer and burn of them
  * passes through {_update}, which enforces pause, limited mode and emissions non-transferability. Audited
  * emissions are not balances at all: they never move, so the emitter's balance is derived from the record
- * (`issued - revoked`) and issuance writes no balance slot. Revocation alone bypasses the pause, so fraud can be
- * removed during one.
+ * (`issued - revoked`) and issuance writes no balance slot. Revocation and voiding alone bypass the pause, so fraud
+ * can be removed during one. Every issuance path goes through {_issue}, which spends the evidence hash and the
+ * records within the token's scope.
  */
 contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules, EIP712, Pausable {
-    using Strings for uint256;
-
     bytes32 public constant REC_ISSUER_ROLE = keccak256("REC_ISSUER_ROLE");
     bytes32 public constant OFFSET_ISSUER_ROLE = keccak256("OFFSET_ISSUER_ROLE");
     bytes32 public constant EMISSIONS_AUDITOR_ROLE = keccak256("EMISSIONS_AUDITOR_ROLE");
@@ -36,21 +35,30 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     /// @notice EIP-712 type of what emissions auditors sign.
     bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
         "Attestation(uint8 tokenType,address issuee,uint256 amount,uint40 fromDate,uint40 thruDate,"
-        "bytes32 evidenceHash,bytes32 metadataHash,uint256 deadline)"
+        "bytes32 evidenceHash,bytes32 recordsHash,bytes32 metadataHash,uint256 deadline)"
     );
 
-    /// @dev Largest issuance; keeps the three per-id totals in one slot.
-    uint256 private constant _MAX_AMOUNT = type(uint80).max;
+    /// @dev Largest issuance; keeps the three per-id totals and the year in one slot.
+    uint256 private constant _MAX_AMOUNT = type(uint72).max;
 
     /**
-     * @dev Per id: its type and running totals in one slot, written at issuance, so that retirement and revocation
-     * read the type and update the totals with one non-zero slot. A type of None means the id was never issued.
+     * @dev Default {claimYearGap}: 5 years, the span of the vintage window of ICAO's CORSIA first phase (2016
+     * vintages usable for 2021 claims). Wide enough for ordinary vintage practice, narrow enough that a 2025
+     * vintage cannot be claimed for 1990.
+     */
+    uint8 private constant _DEFAULT_CLAIM_YEAR_GAP = 5;
+
+    /**
+     * @dev Per id: its type, running totals and attributed year in one slot, written at issuance, so that retirement
+     * and revocation read the type and year and update the totals with one non-zero slot. A type of None means the
+     * id was never issued.
      */
     struct Supply {
         TokenType tokenType;
-        uint80 issued;
-        uint80 retired;
-        uint80 revoked;
+        uint72 issued;
+        uint72 retired;
+        uint72 revoked;
+        uint16 year;
     }
 
     /// @dev The immutable part of a {TokenRecord} (its type lives in {Supply}).
@@ -75,8 +83,14 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         uint128 offsetsRetired;
     }
 
+    // These share the slot of Pausable's flag: every issuance and retirement reads them with it.
+    /// @dev Renders the JSON of {uri}; deployed by the constructor (it keeps the ledger under the code size limit).
+    TokenMetadata private immutable _METADATA;
+
     bool private _limitedMode;
     uint8 private _attestationThreshold;
+    uint8 private _claimYearGap;
+    address private _proposalSource;
 
     mapping(uint256 id => StoredRecord) private _records;
     mapping(uint256 id => Supply) private _supply;
@@ -84,6 +98,10 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     mapping(address account => mapping(uint16 year => YearSlot)) private _years;
     mapping(address account => mapping(uint16 year => uint256)) private _recsRetired;
     mapping(address account => bool) private _participants;
+    /// @dev keccak256(type, scope, record key) => the token it backs.
+    mapping(bytes32 scopedRecord => uint256 id) private _recordTokens;
+    /// @dev keccak256(id, holder, beneficiary, year) => retired and not voided: what {voidRetirement} can reach.
+    mapping(bytes32 retirementKey => uint256 amount) private _retiredFor;
 
     /**
      * @param initialAdmin Receives the admin role (hand it to the timelock with the two-step transfer).
@@ -94,14 +112,16 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         AccessControlDefaultAdminRules(adminTransferDelay, initialAdmin)
         EIP712("CarbonLedger", "1")
     {
+        _METADATA = new TokenMetadata();
         _setAttestationThreshold(1);
+        _setClaimYearGap(_DEFAULT_CLAIM_YEAR_GAP);
     }
 
     // ================================================================== issuance
 
     /// @inheritdoc ICarbonLedger
     function issue(IssueRequest calldata request) external returns (uint256 id) {
-        _checkRole(_issuerRole(request.tokenType), msg.sender);
+        _checkDirectIssuer(request.tokenType);
         return _issue(request, msg.sender);
     }
 
@@ -111,7 +131,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (n == 0) revert LedgerEmptyBatch();
         ids = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            _checkRole(_issuerRole(requests[i].tokenType), msg.sender);
+            _checkDirectIssuer(requests[i].tokenType);
             ids[i] = _issue(requests[i], msg.sender);
         }
     }
@@ -127,7 +147,18 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (n == 0) revert LedgerEmptyBatch();
         ids = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            ids[i] = _issueAttested(attestations[i]);
+            IssueRequest calldata request = attestations[i].request;
+            uint256 id = _tokenIdOf(request.tokenType, request.issuee, request.evidenceHash);
+            if (
+                request.tokenType == uint8(TokenType.AuditedEmissions) && _supply[id].tokenType != TokenType.None
+                    && _isIdentical(id, request)
+            ) {
+                // A racer (or a copied attestation) got it on chain first: nothing to add, nothing to refuse.
+                emit IssuanceSkipped(id, msg.sender);
+                ids[i] = id;
+            } else {
+                ids[i] = _issueAttested(attestations[i]);
+            }
         }
     }
 
@@ -143,11 +174,21 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
                     request.fromDate,
                     request.thruDate,
                     request.evidenceHash,
+                    keccak256(abi.encodePacked(request.records)),
                     keccak256(bytes(request.metadata)),
                     deadline
                 )
             )
         );
+    }
+
+    /// @dev The issuer role of the type; audited emissions by one key only while the threshold is 1.
+    function _checkDirectIssuer(uint8 tokenType) private view {
+        _checkRole(_issuerRole(tokenType), msg.sender);
+        uint8 threshold = _attestationThreshold;
+        if (tokenType == uint8(TokenType.AuditedEmissions) && threshold > 1) {
+            revert LedgerEmissionsNeedAttestation(threshold);
+        }
     }
 
     function _issueAttested(Attestation calldata attestation) private returns (uint256 id) {
@@ -156,35 +197,50 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (block.timestamp > attestation.deadline) {
             revert LedgerAttestationExpired(attestation.deadline, block.timestamp);
         }
-        bytes32 digest = attestationDigest(request, attestation.deadline);
-        address[] memory signers = _recoverAuditors(digest, attestation.signatures);
+        address[] calldata signers = attestation.signers;
+        _checkAuditors(attestationDigest(request, attestation.deadline), signers, attestation.signatures);
         id = _issue(request, signers[0]);
         emit Attested(id, msg.sender, signers);
     }
 
-    /// @dev Recovers the signers, which must be at least the threshold, distinct, ascending and current auditors.
-    function _recoverAuditors(bytes32 digest, bytes[] calldata signatures)
-        private
-        view
-        returns (address[] memory signers)
-    {
-        uint256 n = signatures.length;
+    /**
+     * @dev The signers must be at least the threshold, distinct, ascending and current auditors, each with a valid
+     * signature: ECDSA for an account without code, ERC-1271 for a contract (a multisig wallet).
+     */
+    function _checkAuditors(bytes32 digest, address[] calldata signers, bytes[] calldata signatures) private view {
+        uint256 n = signers.length;
+        if (n != signatures.length) revert LedgerAttestationSignaturesMismatch(n, signatures.length);
         if (n < _attestationThreshold) revert LedgerAttestationInsufficientSignatures(n, _attestationThreshold);
-        signers = new address[](n);
         address previous = address(0);
         for (uint256 i = 0; i < n; ++i) {
-            address signer = ECDSA.recover(digest, signatures[i]);
+            address signer = signers[i];
             if (signer <= previous) revert LedgerAttestationSignersNotAscending(previous, signer);
             if (!hasRole(EMISSIONS_AUDITOR_ROLE, signer)) revert LedgerAttestationSignerNotAuditor(signer);
-            signers[i] = signer;
+            if (!SignatureChecker.isValidSignatureNow(signer, digest, signatures[i])) {
+                revert LedgerAttestationInvalidSignature(signer);
+            }
             previous = signer;
         }
     }
 
+    /// @dev Whether existing `id` holds exactly what `request` asks for: amount, period and every record.
+    function _isIdentical(uint256 id, IssueRequest calldata request) private view returns (bool) {
+        StoredRecord storage record = _records[id];
+        if (
+            _supply[id].issued != request.amount || record.fromDate != request.fromDate
+                || record.thruDate != request.thruDate
+        ) return false;
+        bytes32[] calldata records = request.records;
+        for (uint256 i = 0; i < records.length; ++i) {
+            if (_recordTokens[_scopedRecord(request.tokenType, request.issuee, records[i])] != id) return false;
+        }
+        return true;
+    }
+
     /**
-     * @dev The one issuance path. Validates, writes the record and totals, then mints. The only interaction is the
-     * ERC-1155 acceptance check on a contract receiving RECs or offsets; emissions are recorded against their
-     * emitter without it, because a debt cannot be refused.
+     * @dev The one issuance path. Validates, spends the evidence and records in the token's scope, writes the record
+     * and totals, then mints. The only interaction is the ERC-1155 acceptance check on a contract receiving RECs or
+     * offsets; emissions are recorded against their emitter without it, because a debt cannot be refused.
      */
     function _issue(IssueRequest calldata request, address issuer) private returns (uint256 id) {
         TokenType tokenType = TokenType(request.tokenType); // range checked by _issuerRole or _issueAttested
@@ -194,28 +250,65 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         _checkAmount(amount);
         _checkPeriod(request.fromDate, request.thruDate);
         if (request.evidenceHash == bytes32(0)) revert LedgerZeroEvidence();
-        id = uint256(request.evidenceHash);
+        bool emissions = tokenType == TokenType.AuditedEmissions;
+        address scope = emissions ? issuee : issuer;
+        id = _tokenIdOf(uint8(tokenType), scope, request.evidenceHash);
         Supply storage supply = _supply[id];
-        if (supply.tokenType != TokenType.None) revert LedgerEvidenceUsed(request.evidenceHash);
+        if (supply.tokenType != TokenType.None) revert LedgerEvidenceUsed(request.evidenceHash, id);
+        if (emissions && request.records.length == 0) revert LedgerEmissionsWithoutRecords();
+        _spendRecords(uint8(tokenType), scope, request.records, id);
 
+        uint16 year = UtcYear.attributedYear(request.fromDate, request.thruDate);
         supply.tokenType = tokenType;
-        supply.issued = uint80(amount); // amount <= _MAX_AMOUNT, checked above
-        StoredRecord storage record = _records[id];
-        record.issuer = issuer;
-        record.fromDate = request.fromDate;
-        record.thruDate = request.thruDate;
-        record.issuee = issuee;
-        record.createdAt = uint40(block.timestamp);
-        if (bytes(request.metadata).length != 0) record.metadata = request.metadata;
+        supply.issued = uint72(amount); // amount <= _MAX_AMOUNT, checked above
+        supply.year = year;
+        _storeRecord(_records[id], request, issuer);
 
-        emit Issued(id, issuer, issuee, tokenType, amount, request.fromDate, request.thruDate);
-        if (tokenType == TokenType.AuditedEmissions) {
+        _emitIssued(id, issuer, request);
+        if (emissions) {
             _requireNotPaused();
-            _years[issuee][UtcYear.attributedYear(request.fromDate, request.thruDate)].emissions += uint128(amount);
+            _years[issuee][year].emissions += uint128(amount);
             emit TransferSingle(msg.sender, address(0), issuee, id, amount);
         } else {
             _mint(issuee, id, amount, ""); // through _update: pause and limited mode
         }
+    }
+
+    /// @dev Binds each record to `id` within the type and scope; a record already bound (or repeated) reverts.
+    function _spendRecords(uint8 tokenType, address scope, bytes32[] calldata records, uint256 id) private {
+        uint256 n = records.length;
+        if (n == 0) return;
+        for (uint256 i = 0; i < n; ++i) {
+            bytes32 record = records[i];
+            if (record == bytes32(0)) revert LedgerZeroRecord();
+            bytes32 key = _scopedRecord(tokenType, scope, record);
+            uint256 backed = _recordTokens[key];
+            if (backed != 0) revert LedgerRecordUsed(record, backed);
+            _recordTokens[key] = id;
+        }
+        emit RecordsBound(id, records);
+    }
+
+    function _emitIssued(uint256 id, address issuer, IssueRequest calldata request) private {
+        emit Issued(
+            id,
+            issuer,
+            request.issuee,
+            TokenType(request.tokenType),
+            request.amount,
+            request.fromDate,
+            request.thruDate,
+            request.evidenceHash
+        );
+    }
+
+    function _storeRecord(StoredRecord storage stored, IssueRequest calldata request, address issuer) private {
+        stored.issuer = issuer;
+        stored.fromDate = request.fromDate;
+        stored.thruDate = request.thruDate;
+        stored.issuee = request.issuee;
+        stored.createdAt = uint40(block.timestamp);
+        if (bytes(request.metadata).length != 0) stored.metadata = request.metadata;
     }
 
     /// @dev The role that may issue `tokenType`; reverts for a code that is not 1, 2 or 3.
@@ -226,7 +319,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         revert LedgerInvalidTokenType(tokenType);
     }
 
-    // ================================================================== retirement and revocation
+    // ================================================================== retirement, revocation, voiding
 
     /// @inheritdoc ICarbonLedger
     function retire(address holder, uint256 id, uint256 amount, Retirement calldata retirement) external {
@@ -237,23 +330,28 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         address beneficiary = retirement.beneficiary;
         if (beneficiary == address(0)) revert LedgerZeroAddress();
         _checkPeriod(retirement.fromDate, retirement.thruDate);
+        if (retirement.thruDate > block.timestamp) {
+            revert LedgerClaimedPeriodInFuture(retirement.thruDate, block.timestamp);
+        }
         Supply storage supply = _supply[id];
-        TokenType tokenType = supply.tokenType;
-        if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
-        if (tokenType == TokenType.AuditedEmissions) revert LedgerNotRetirable(id, tokenType);
+        Supply memory totals = supply;
+        if (totals.tokenType == TokenType.None) revert LedgerUnknownToken(id);
+        if (totals.tokenType == TokenType.AuditedEmissions) revert LedgerNotRetirable(id, totals.tokenType);
+        uint16 year = UtcYear.attributedYear(retirement.fromDate, retirement.thruDate);
+        _checkClaimYear(year, totals.year);
         Position storage position = _positions[id][holder];
         Position memory before = position;
         _checkAvailable(holder, id, before.available, amount);
 
-        uint16 year = UtcYear.attributedYear(retirement.fromDate, retirement.thruDate);
         // amount <= available <= issued <= _MAX_AMOUNT: the narrowing casts below cannot truncate, and the
         // holder's retired total plus its available balance never exceed the issuance.
         unchecked {
             position.available = before.available - uint128(amount);
             position.retired = before.retired + uint128(amount);
+            supply.retired = totals.retired + uint72(amount);
         }
-        supply.retired += uint80(amount);
-        if (tokenType == TokenType.CarbonOffset) {
+        _retiredFor[_retirementKey(id, holder, beneficiary, year)] += amount;
+        if (totals.tokenType == TokenType.CarbonOffset) {
             _years[beneficiary][year].offsetsRetired += uint128(amount);
         } else {
             _recsRetired[beneficiary][year] += amount;
@@ -281,17 +379,16 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         Supply storage supply = _supply[id];
         TokenType tokenType = supply.tokenType;
         if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
-        StoredRecord storage record = _records[id];
         bool emissions = tokenType == TokenType.AuditedEmissions;
         Position storage position = _positions[id][holder];
-        uint256 available = emissions ? _emissionsOf(record, supply, holder) : position.available;
+        uint256 available = emissions ? _emissionsOf(_records[id], supply, holder) : position.available;
         _checkAvailable(holder, id, available, amount);
 
         // amount <= available <= issued <= _MAX_AMOUNT: the narrowing casts below cannot truncate.
-        supply.revoked += uint80(amount);
+        supply.revoked += uint72(amount);
         if (emissions) {
             // Their holder is their emitter, whose year totals counted them at issuance.
-            _years[holder][UtcYear.attributedYear(record.fromDate, record.thruDate)].emissions -= uint128(amount);
+            _years[holder][supply.year].emissions -= uint128(amount);
         } else {
             // Not through _update: revocation must work while paused, and it moves nothing between holders.
             unchecked {
@@ -299,8 +396,42 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
             }
         }
 
-        emit Revoked(holder, id, msg.sender, amount, reason);
+        emit Revoked(holder, id, msg.sender, amount, _executingProposal(), reason);
         emit TransferSingle(msg.sender, holder, address(0), id, amount);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function voidRetirement(
+        address holder,
+        uint256 id,
+        address beneficiary,
+        uint16 year,
+        uint256 amount,
+        string calldata reason
+    ) external onlyRole(REVOKER_ROLE) {
+        Supply storage supply = _supply[id];
+        TokenType tokenType = supply.tokenType;
+        if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
+        if (tokenType == TokenType.AuditedEmissions) revert LedgerNotRetirable(id, tokenType);
+        if (amount == 0) revert LedgerZeroAmount();
+        bytes32 key = _retirementKey(id, holder, beneficiary, year);
+        uint256 retired = _retiredFor[key];
+        if (retired < amount) revert LedgerInsufficientRetired(holder, id, beneficiary, year, retired, amount);
+
+        // amount <= retiredFor <= the holder's retired <= the id's retired <= issued <= _MAX_AMOUNT: the
+        // subtractions cannot underflow and the casts cannot truncate; the beneficiary's year total includes it.
+        unchecked {
+            _retiredFor[key] = retired - amount;
+            _positions[id][holder].retired -= uint128(amount);
+            supply.retired -= uint72(amount);
+            supply.revoked += uint72(amount);
+            if (tokenType == TokenType.CarbonOffset) {
+                _years[beneficiary][year].offsetsRetired -= uint128(amount);
+            } else {
+                _recsRetired[beneficiary][year] -= amount;
+            }
+        }
+        emit RetirementVoided(holder, id, beneficiary, year, amount, _executingProposal(), reason);
     }
 
     // ================================================================== administration
@@ -321,6 +452,22 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     /// @inheritdoc ICarbonLedger
     function setAttestationThreshold(uint8 threshold) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setAttestationThreshold(threshold);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function setClaimYearGap(uint8 gap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setClaimYearGap(gap);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function setProposalSource(address source) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        emit ProposalSourceSet(_proposalSource, source);
+        _proposalSource = source;
+    }
+
+    function _setClaimYearGap(uint8 gap) private {
+        emit ClaimYearGapSet(_claimYearGap, gap);
+        _claimYearGap = gap;
     }
 
     function _setAttestationThreshold(uint8 threshold) private {
@@ -352,10 +499,31 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     }
 
     /// @inheritdoc ICarbonLedger
-    function evidenceUsed(bytes32[] calldata evidenceHashes) external view returns (bool[] memory used) {
+    function tokenIdOf(uint8 tokenType, address scope, bytes32 evidenceHash) external pure returns (uint256) {
+        return _tokenIdOf(tokenType, scope, evidenceHash);
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function evidenceUsed(uint8 tokenType, address scope, bytes32[] calldata evidenceHashes)
+        external
+        view
+        returns (bool[] memory used)
+    {
         used = new bool[](evidenceHashes.length);
         for (uint256 i = 0; i < evidenceHashes.length; ++i) {
-            used[i] = _supply[uint256(evidenceHashes[i])].tokenType != TokenType.None;
+            used[i] = _supply[_tokenIdOf(tokenType, scope, evidenceHashes[i])].tokenType != TokenType.None;
+        }
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function recordTokens(uint8 tokenType, address scope, bytes32[] calldata records)
+        external
+        view
+        returns (uint256[] memory ids)
+    {
+        ids = new uint256[](records.length);
+        for (uint256 i = 0; i < records.length; ++i) {
+            ids[i] = _recordTokens[_scopedRecord(tokenType, scope, records[i])];
         }
     }
 
@@ -383,6 +551,11 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     /// @inheritdoc ICarbonLedger
     function retiredBy(address holder, uint256 id) external view returns (uint256) {
         return _positions[id][holder].retired;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function retiredFor(uint256 id, address holder, address beneficiary, uint16 year) external view returns (uint256) {
+        return _retiredFor[_retirementKey(id, holder, beneficiary, year)];
     }
 
     /**
@@ -424,60 +597,26 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         return _attestationThreshold;
     }
 
+    /// @inheritdoc ICarbonLedger
+    function claimYearGap() external view returns (uint8) {
+        return _claimYearGap;
+    }
+
+    /// @inheritdoc ICarbonLedger
+    function proposalSource() external view returns (address) {
+        return _proposalSource;
+    }
+
     /**
      * @notice ERC-1155 metadata of `id`: its metadata when that is a URI, otherwise a `data:` URI of a JSON
-     * document built from the on-chain record (the issuance's JSON metadata, as an escaped string, under
-     * `properties.metadata`).
+     * document built from the on-chain record by {TokenMetadata} (the issuance's JSON metadata, as an escaped
+     * string, under `properties.metadata`).
      */
     function uri(uint256 id) public view override returns (string memory) {
         TokenRecord memory record = _existingRecord(id);
         bytes memory metadata = bytes(record.metadata);
         if (metadata.length != 0 && metadata[0] != "{") return record.metadata;
-        string memory json = string.concat(
-            '{"name":"',
-            _typeName(record.tokenType),
-            '","description":"Carbon ledger token; its id is the keccak256 evidence hash of its issuance.",',
-            '"decimals":0,"properties":',
-            _recordJson(id, record),
-            "}"
-        );
-        return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
-    }
-
-    function _recordJson(uint256 id, TokenRecord memory record) private pure returns (string memory) {
-        string memory head = string.concat(
-            '{"tokenType":',
-            uint256(record.tokenType).toString(),
-            ',"unit":"',
-            record.tokenType == TokenType.RenewableEnergyCertificate ? "Wh" : "g CO2e",
-            '","issuer":"',
-            Strings.toHexString(record.issuer),
-            '","issuee":"',
-            Strings.toHexString(record.issuee),
-            '","evidenceHash":"',
-            Strings.toHexString(id, 32)
-        );
-        return string.concat(
-            head,
-            '","fromDate":',
-            uint256(record.fromDate).toString(),
-            ',"thruDate":',
-            uint256(record.thruDate).toString(),
-            ',"createdAt":',
-            uint256(record.createdAt).toString(),
-            ',"metadata":',
-            // Escaped into a JSON string: whatever an issuer wrote cannot break or add to the document.
-            bytes(record.metadata).length == 0
-                ? "null"
-                : string.concat('"', Strings.escapeJSON(record.metadata), '"'),
-            "}"
-        );
-    }
-
-    function _typeName(TokenType tokenType) private pure returns (string memory) {
-        if (tokenType == TokenType.RenewableEnergyCertificate) return "Renewable Energy Certificate";
-        if (tokenType == TokenType.CarbonOffset) return "Carbon Offset";
-        return "Audited Emissions";
+        return _METADATA.render(id, record);
     }
 
     /// @inheritdoc ERC1155
@@ -568,18 +707,48 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
     // ================================================================== checks and helpers
 
     function _existingRecord(uint256 id) private view returns (TokenRecord memory) {
-        TokenType tokenType = _supply[id].tokenType;
-        if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
+        Supply memory supply = _supply[id];
+        if (supply.tokenType == TokenType.None) revert LedgerUnknownToken(id);
         StoredRecord storage stored = _records[id];
         return TokenRecord({
             issuer: stored.issuer,
             fromDate: stored.fromDate,
             thruDate: stored.thruDate,
-            tokenType: tokenType,
+            tokenType: supply.tokenType,
             issuee: stored.issuee,
             createdAt: stored.createdAt,
+            year: supply.year,
             metadata: stored.metadata
         });
+    }
+
+    function _tokenIdOf(uint8 tokenType, address scope, bytes32 evidenceHash) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(tokenType, scope, evidenceHash)));
+    }
+
+    function _scopedRecord(uint8 tokenType, address scope, bytes32 record) private pure returns (bytes32) {
+        return keccak256(abi.encode(tokenType, scope, record));
+    }
+
+    function _retirementKey(uint256 id, address holder, address beneficiary, uint16 year)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(id, holder, beneficiary, year));
+    }
+
+    /// @dev The claimed year lies at most {claimYearGap} years from the token's year, either way.
+    function _checkClaimYear(uint16 claimedYear, uint16 tokenYear) private view {
+        uint256 gap = claimedYear > tokenYear ? claimedYear - tokenYear : tokenYear - claimedYear;
+        uint8 maxGap = _claimYearGap;
+        if (gap > maxGap) revert LedgerClaimedYearTooFar(claimedYear, tokenYear, maxGap);
+    }
+
+    /// @dev The DAO proposal executing now, as the proposal source tells (0 without one or outside an execution).
+    function _executingProposal() private view returns (uint256) {
+        address source = _proposalSource;
+        return source == address(0) ? 0 : IProposalExecution(source).executingProposalId();
     }
 
     function _checkAmount(uint256 amount) private pure {

@@ -3,7 +3,7 @@
  * with CarbonLedger.issueAttested. Shared by the oracle, the CLI and the tests.
  */
 import type { TypedDataDomain, TypedDataField } from "ethers";
-import { getAddress, keccak256, toUtf8Bytes } from "ethers";
+import { concat, getAddress, keccak256, toUtf8Bytes } from "ethers";
 
 /** The fields of ICarbonLedger.IssueRequest as ethers encodes them. */
 export interface IssueRequest {
@@ -13,13 +13,19 @@ export interface IssueRequest {
   fromDate: number;
   thruDate: number;
   evidenceHash: string;
+  /** Keys of the underlying records (audited emissions: at least one; see token-id.ts). */
+  records: string[];
   metadata: string;
 }
 
-/** ICarbonLedger.Attestation: a request, its deadline and signatures ordered by ascending signer. */
+/**
+ * ICarbonLedger.Attestation: a request, its deadline, and the signers in ascending order with a signature each
+ * (ECDSA for an account, ERC-1271 for a smart-contract wallet).
+ */
 export interface Attestation {
   request: IssueRequest;
   deadline: bigint;
+  signers: string[];
   signatures: string[];
 }
 
@@ -32,6 +38,7 @@ export const ATTESTATION_TYPES: Record<string, TypedDataField[]> = {
     { name: "fromDate", type: "uint40" },
     { name: "thruDate", type: "uint40" },
     { name: "evidenceHash", type: "bytes32" },
+    { name: "recordsHash", type: "bytes32" },
     { name: "metadataHash", type: "bytes32" },
     { name: "deadline", type: "uint256" },
   ],
@@ -50,6 +57,8 @@ export function attestationValue(request: IssueRequest, deadline: bigint): Recor
     fromDate: request.fromDate,
     thruDate: request.thruDate,
     evidenceHash: request.evidenceHash,
+    // keccak256(abi.encodePacked(bytes32[])): the keys back to back.
+    recordsHash: keccak256(concat(request.records)),
     metadataHash: keccak256(toUtf8Bytes(request.metadata)),
     deadline,
   };
@@ -78,10 +87,28 @@ export async function signAttestation(
   const value = attestationValue(request, deadline);
   const signed = await Promise.all(
     signers.map(async (s) => ({
-      address: BigInt(await s.getAddress()),
+      signer: await s.getAddress(),
       signature: await s.signTypedData(domain, ATTESTATION_TYPES, value),
     })),
   );
-  signed.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  return { request, deadline, signatures: signed.map((s) => s.signature) };
+  return assembleAttestation(request, deadline, signed);
+}
+
+/** Orders signatures by ascending signer, as the contract requires, into an attestation. */
+export function assembleAttestation(
+  request: IssueRequest,
+  deadline: bigint,
+  signed: { signer: string; signature: string }[],
+): Attestation {
+  const order = (a: { signer: string }, b: { signer: string }) => {
+    const [x, y] = [BigInt(a.signer), BigInt(b.signer)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  const sorted = [...signed].sort(order);
+  return {
+    request,
+    deadline,
+    signers: sorted.map((s) => getAddress(s.signer)),
+    signatures: sorted.map((s) => s.signature),
+  };
 }

@@ -9,6 +9,8 @@ import { ICarbonLedger__factory } from "../../typechain-types/factories/contract
 import type { ICarbonLedger } from "../../typechain-types/contracts/ledger/ICarbonLedger";
 import type { IssueRequest } from "../ledger/attestation";
 import { attestationDomain, signAttestation } from "../ledger/attestation";
+import type { LedgerReads } from "../ledger/existing";
+import { existingIssuance } from "../ledger/existing";
 import type { Journal } from "./journal";
 
 /** Emits progress/log events; implemented by the reporter. */
@@ -124,12 +126,36 @@ export interface MintItem {
   request: IssueRequest;
 }
 
+/** An evidence hash already used on chain for something other than what was meant: never recorded as minted. */
+export interface Conflict {
+  evidenceHash: string;
+  id: string;
+  differences: string[];
+}
+
 export interface MintResult {
   minted: string[];
   skipped: string[];
+  conflicts: Conflict[];
   gasUsed: bigint;
   transactions: number;
 }
+
+/** What the chain holds for a list of requests: identical tokens (skip), conflicts (report), the rest (mint). */
+export interface Classified {
+  minted: Set<string>;
+  conflicts: Conflict[];
+  todo: IssueRequest[];
+}
+
+/**
+ * The largest gas a transaction may ask for: EIP-7825's cap (2^24), which Hardhat enforces, and below Gnosis
+ * Chain's 17M block gas limit. A batch estimated above it is split in two.
+ */
+export const TX_GAS_CAP = 16_777_216n;
+
+/** The ledger errors that mean "this evidence or one of these records is spent": look at the chain again. */
+const SPENT_ERRORS = new Set(["LedgerEvidenceUsed", "LedgerRecordUsed"]);
 
 export interface MinterOptions {
   provider: JsonRpcProvider;
@@ -164,14 +190,25 @@ export class Minter {
     return withRetry(what, fn, this.o.policy, this.o.log);
   }
 
-  /** Which of `hashes` already back an issuance, in chunks so a large run stays within RPC limits. */
-  async used(hashes: readonly string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (let i = 0; i < hashes.length; i += 500) {
-      const chunk = hashes.slice(i, i + 500);
-      const flags = await this.retry("evidenceUsed", () => this.ledger.evidenceUsed(chunk));
-      chunk.forEach((h, j) => {
-        if (flags[j] === true) out.add(h);
+  /**
+   * Compares each request with the chain (existingIssuance): identical tokens are already minted, anything else
+   * already spent is a conflict, the rest is to do. Runs a few reads per request, in parallel chunks.
+   */
+  async classify(requests: readonly IssueRequest[]): Promise<Classified> {
+    const out: Classified = { minted: new Set(), conflicts: [], todo: [] };
+    const issuer = await this.o.sender.getAddress(); // emissions are scoped by their emitter; the issuer is moot
+    const reads = this.ledger as unknown as LedgerReads;
+    for (let i = 0; i < requests.length; i += 50) {
+      const chunk = requests.slice(i, i + 50);
+      const found = await Promise.all(
+        chunk.map((r) => this.retry("existingIssuance", () => existingIssuance(reads, r, issuer))),
+      );
+      found.forEach((f, j) => {
+        const r = chunk[j] as IssueRequest;
+        if (f.status === "minted") out.minted.add(r.evidenceHash);
+        else if (f.status === "conflict") {
+          out.conflicts.push({ evidenceHash: r.evidenceHash, id: "0x" + f.id.toString(16).padStart(64, "0"), differences: f.differences });
+        } else out.todo.push(r);
       });
     }
     return out;
@@ -209,15 +246,23 @@ export class Minter {
     }
   }
 
-  /** Drops the items whose evidence is now used (minted by someone else), recording them as skipped. */
+  /**
+   * Looks at the chain again for `items`: those now minted identically (by a racer) are skipped and journaled,
+   * conflicts are reported and dropped (never journaled as minted), the rest stay to do.
+   */
   private async dropUsed(items: MintItem[], result: MintResult): Promise<MintItem[]> {
-    const used = await this.used(items.map((i) => i.request.evidenceHash));
-    if (used.size > 0) {
-      this.o.journal.append({ k: "minted", tx: null, hashes: [...used] });
-      result.skipped.push(...used);
-      this.o.log("already-minted", { count: used.size });
+    const c = await this.classify(items.map((i) => i.request));
+    if (c.minted.size > 0) {
+      this.o.journal.append({ k: "minted", tx: null, hashes: [...c.minted] });
+      result.skipped.push(...c.minted);
+      this.o.log("already-minted", { count: c.minted.size });
     }
-    return items.filter((i) => !used.has(i.request.evidenceHash));
+    for (const conflict of c.conflicts) {
+      result.conflicts.push(conflict);
+      this.o.log("conflict", { evidenceHash: conflict.evidenceHash, id: conflict.id, differences: conflict.differences.join(" | ") });
+    }
+    const gone = new Set([...c.minted, ...c.conflicts.map((x) => x.evidenceHash)]);
+    return items.filter((i) => !gone.has(i.request.evidenceHash));
   }
 
   /**
@@ -225,22 +270,38 @@ export class Minter {
    * rest resent. Throws on a revert that is not about used evidence (roles, pause, a bad request).
    */
   async mint(batch: readonly MintItem[]): Promise<MintResult> {
-    const result: MintResult = { minted: [], skipped: [], gasUsed: 0n, transactions: 0 };
+    const result: MintResult = { minted: [], skipped: [], conflicts: [], gasUsed: 0n, transactions: 0 };
     let items = [...batch];
     const from = await this.o.sender.getAddress();
     for (let round = 0; items.length > 0; round++) {
-      if (round > 20) throw new Error("oracle: a batch kept failing without its evidence being used; giving up");
+      if (round > 20) throw new Error("a batch kept failing without its evidence being used; giving up");
       const data = await this.calldata(items);
       let gas: bigint;
       try {
         gas = await this.retry("estimateGas", () => this.o.provider.estimateGas({ from, to: this.o.ledger, data }));
       } catch (e) {
         const le = this.ledgerError(e);
-        if (le?.name === "LedgerEvidenceUsed") {
+        if (le !== undefined && SPENT_ERRORS.has(le.name)) {
+          const before = items.length;
           items = await this.dropUsed(items, result);
+          // Nothing changed at the latest block: a rival's transaction is pending; give it time to be mined.
+          if (items.length === before) await sleep(this.o.pollMs * (round + 1));
           continue;
         }
-        throw new Error(`oracle: the ledger refuses the batch: ${le === undefined ? shortError(e) : `${le.name}(${le.args.map(String).join(", ")})`}`);
+        throw new Error(`the ledger refuses the batch: ${le === undefined ? shortError(e) : `${le.name}(${le.args.map(String).join(", ")})`}`);
+      }
+      if (gas > TX_GAS_CAP && items.length > 1) {
+        // Too large for one transaction: mint the halves one after the other.
+        const half = Math.ceil(items.length / 2);
+        for (const part of [items.slice(0, half), items.slice(half)]) {
+          const r = await this.mint(part);
+          result.minted.push(...r.minted);
+          result.skipped.push(...r.skipped);
+          result.conflicts.push(...r.conflicts);
+          result.gasUsed += r.gasUsed;
+          result.transactions += r.transactions;
+        }
+        return result;
       }
       const nonce = await this.retry("getTransactionCount", () => this.o.provider.getTransactionCount(from, "pending"));
       const fees = await this.retry("getFeeData", () => this.o.provider.getFeeData());
@@ -249,7 +310,8 @@ export class Minter {
         data,
         nonce,
         chainId: this.o.chainId,
-        gasLimit: (gas * 12n) / 10n,
+        // 20% headroom, within the cap when the estimate itself fits.
+        gasLimit: (gas * 12n) / 10n > TX_GAS_CAP && gas <= TX_GAS_CAP ? TX_GAS_CAP : (gas * 12n) / 10n,
         ...(fees.maxFeePerGas !== null
           ? { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n }
           : { type: 0, gasPrice: fees.gasPrice ?? 0n }),

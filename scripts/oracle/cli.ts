@@ -1,6 +1,7 @@
 /**
  * `npm run oracle -- <flags>`: a thin command over relay(). Flags first, then the environment (and .env).
- * Exit codes: 0 done; 3 done but some records were quarantined; 2 bad flags or settings; 1 any other error.
+ * Exit codes: 0 done; 3 done but some records were quarantined; 4 done but some totals conflict with what the
+ * chain holds (see the summary's conflictList); 2 bad flags or settings; 1 any other error.
  */
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
@@ -172,6 +173,7 @@ function humanSummary(s: RelaySummary): string {
     ["totals", `${s.totals} (${formatAmount(BigInt(s.totalGrams), "mass")})`],
     [s.dryRun ? "would mint" : "minted", s.dryRun ? String(s.totals - s.zeroTotals - s.skippedAlreadyMinted) : String(s.minted)],
     ["skipped, already minted", String(s.skippedAlreadyMinted)],
+    ["conflicts", String(s.conflicts)],
     ["transactions", String(s.transactions)],
     ["gas used", BigInt(s.gasUsed).toLocaleString("en-US")],
     ["written back", String(s.writtenBack)],
@@ -200,7 +202,10 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await relay(o);
     if (process.stdout.isTTY && cmd.opts<Flags>().json !== true) o.reporter.print(humanSummary(summary));
     else o.reporter.print(JSON.stringify({ event: "summary", ...summary }));
-    return summary.quarantined > 0 ? 3 : 0;
+    for (const c of summary.conflictList) {
+      process.stderr.write(`oracle: CONFLICT total ${c.evidenceHash} (token ${c.id}): ${c.differences.join("; ")}\n`);
+    }
+    return summary.conflicts > 0 ? 4 : summary.quarantined > 0 ? 3 : 0;
   } catch (e) {
     const code = e instanceof OracleError ? e.exitCode : 1;
     process.stderr.write(`oracle: ${redactAll(e instanceof Error ? e.message : String(e))}\n`);

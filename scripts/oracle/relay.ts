@@ -13,7 +13,8 @@ import { readDeployment } from "../lib/deployment";
 import type { IssueRequest } from "../ledger/attestation";
 import type { AuditedTotal, PeriodKind } from "./aggregate";
 import { aggregate } from "./aggregate";
-import type { Log, RetryPolicy } from "./chain";
+import { fabricRecordKey, tokenIdOf } from "../ledger/token-id";
+import type { Conflict, Log, RetryPolicy } from "./chain";
 import { Minter, connect, redactUrl, shortError, withRetry } from "./chain";
 import { partyCommitment } from "./evidence-hash";
 import type { FabricOptions, FabricSource } from "./fabric-source";
@@ -95,6 +96,9 @@ export interface RelaySummary {
   zeroTotals: number;
   minted: number;
   skippedAlreadyMinted: number;
+  /** Totals whose evidence or records are spent on chain by something else: reported, never minted or journaled. */
+  conflicts: number;
+  conflictList: Conflict[];
   transactions: number;
   gasUsed: string;
   writtenBack: number;
@@ -202,6 +206,8 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
       zeroTotals: all.length - totals.length,
       minted: 0,
       skippedAlreadyMinted: 0,
+      conflicts: 0,
+      conflictList: [],
       transactions: 0,
       gasUsed: "0",
       writtenBack: 0,
@@ -239,10 +245,17 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
           await minter.recover();
         }
         const open = totals.filter((t) => !journal.minted.has(t.evidenceHash));
-        const used = await minter.used(open.map((t) => t.evidenceHash));
-        summary.skippedAlreadyMinted = totals.length - open.length + used.size;
-        if (used.size > 0 && !o.dryRun) journal.append({ k: "minted", tx: null, hashes: [...used] });
-        const todo = open.filter((t) => !used.has(t.evidenceHash));
+        const plan = await minter.classify(open.map((t) => request(t, parties)));
+        summary.skippedAlreadyMinted = totals.length - open.length + plan.minted.size;
+        if (plan.minted.size > 0 && !o.dryRun) journal.append({ k: "minted", tx: null, hashes: [...plan.minted] });
+        const noteConflicts = (list: readonly Conflict[]) => {
+          for (const c of list) log("conflict", { evidenceHash: c.evidenceHash, id: c.id, differences: c.differences.join(" | ") });
+          summary.conflictList.push(...list);
+          summary.conflicts = summary.conflictList.length;
+        };
+        noteConflicts(plan.conflicts);
+        const planned = new Set(plan.todo.map((r) => r.evidenceHash));
+        const todo = open.filter((t) => planned.has(t.evidenceHash));
 
         if (o.dryRun) {
           for (const t of todo) log("would-mint", describe(t, parties));
@@ -256,6 +269,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
           const r = await minter.mint(batch.map((t) => ({ request: request(t, parties) })));
           summary.minted += r.minted.length;
           summary.skippedAlreadyMinted += r.skipped.length;
+          noteConflicts(r.conflicts);
           summary.transactions += r.transactions;
           gas.used += r.gasUsed;
           done += batch.length;
@@ -266,7 +280,9 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
         if (o.writeBack && fabric !== undefined) {
           for (const t of totals) {
             if (journal.written.has(t.evidenceHash)) continue;
-            const w = await fabric.writeBack(`${ledger}:${t.evidenceHash}`, t.partyId, t.uuids);
+            const r = request(t, parties);
+            const id = "0x" + tokenIdOf(r.tokenType, r.issuee, r.evidenceHash).toString(16).padStart(64, "0");
+            const w = await fabric.writeBack(`${ledger}:${id}`, t.partyId, t.uuids);
             if (!w.ok) throw new OracleError(w.error);
             journal.append({ k: "written", hash: t.evidenceHash });
             summary.writtenBack++;
@@ -330,6 +346,7 @@ function request(t: AuditedTotal, parties: Map<string, string>): IssueRequest {
     fromDate: t.fromDate,
     thruDate: t.thruDate,
     evidenceHash: t.evidenceHash,
+    records: t.uuids.map(fabricRecordKey),
     metadata: t.metadata,
   };
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
 import type { CarbonLedger } from "../../typechain-types";
 import type { RelayOptions } from "../../scripts/oracle/relay";
 import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay } from "../../scripts/oracle/relay";
@@ -12,7 +13,7 @@ import { partiesFile, sampleAddress } from "../../scripts/oracle/sample";
 import { SAMPLE_PARTIES as SAMPLE_PARTY_LIST } from "../../scripts/oracle/generate-sample";
 import { makePki, startFabric } from "./helpers/fabric-server";
 import { goodRecord } from "./helpers/records";
-import { expectedMonthlyTotals, runOracle, summaryOf } from "./helpers/oracle";
+import { expectedMonthlyTotals, idOfTotal, runOracle, summaryOf } from "./helpers/oracle";
 import type { Node } from "./helpers/node";
 import { deployLedger, devWallet, startNode } from "./helpers/node";
 
@@ -70,13 +71,13 @@ describe("oracle end to end @slow", function () {
       expect(summary).to.include({ recordsRead: 288, alreadyTokenised: 2, quarantined: 0, totals: expected.length, minted: expected.length, skippedAlreadyMinted: 0 });
       expect(BigInt(summary.gasUsed)).to.be.greaterThan(0n);
       for (const t of expected) {
-        const record = await ledger.recordOf(t.evidenceHash);
+        const record = await ledger.recordOf(idOfTotal(t));
         expect(record.tokenType).to.equal(3n);
         expect(record.issuer).to.equal(auditor.address);
         expect(record.issuee).to.equal(sampleAddress(t.partyId));
         expect([record.fromDate, record.thruDate]).to.deep.equal([BigInt(t.fromDate), BigInt(t.thruDate)]);
-        expect(await ledger.issuedOf(t.evidenceHash)).to.equal(t.grams);
-        expect(await ledger.balanceOf(sampleAddress(t.partyId), t.evidenceHash)).to.equal(t.grams);
+        expect(await ledger.issuedOf(idOfTotal(t))).to.equal(t.grams);
+        expect(await ledger.balanceOf(sampleAddress(t.partyId), idOfTotal(t))).to.equal(t.grams);
         const meta = JSON.parse(record.metadata) as { n: number; f: string };
         expect(meta.n).to.equal(t.records);
         expect(record.metadata).to.not.match(/acme|bluewater|US-|https?:/);
@@ -108,6 +109,50 @@ describe("oracle end to end @slow", function () {
     });
   });
 
+  describe("integrity: one record, one token; a spent evidence hash is compared, not trusted", function () {
+    it("counts the same bills once when the export is relayed by month and then by year: every year total is a conflict", async function () {
+      const { ledger, options } = await deployed();
+      const monthly = await relay(options());
+      const before = await ledger.queryFilter(ledger.filters.Issued());
+      const yearly = await relay(options({ period: "year", journalFile: path.join(tmp, `year-${Date.now()}.jsonl`) }));
+      expect(monthly.conflicts).to.equal(0);
+      expect(yearly.minted).to.equal(0);
+      expect(yearly.conflicts).to.equal(yearly.totals);
+      expect(yearly.conflictList[0]?.differences.join(" ")).to.match(/already counted in token 0x[0-9a-f]{64}/);
+      expect(await ledger.queryFilter(ledger.filters.Issued()), "nothing minted twice").to.have.length(before.length);
+    });
+
+    it("reports a total whose evidence another auditor spent with other figures as a conflict, and journals nothing for it", async function () {
+      const { ledger, options } = await deployed();
+      const [first] = expectedMonthlyTotals(sample, DEMO_SALT);
+      if (first === undefined) throw new Error("no totals");
+      // A squatter with the auditor role issues other figures under the same evidence, for the same emitter.
+      await (await ledger.connect(devWallet(1, node.provider)).issue({
+        tokenType: 3, issuee: sampleAddress(first.partyId), amount: first.grams + 1n, fromDate: first.fromDate,
+        thruDate: first.thruDate, evidenceHash: first.evidenceHash, records: [keccak256(toUtf8Bytes("squatter"))], metadata: "",
+      })).wait();
+      const journalFile = path.join(tmp, `squat-${Date.now()}.jsonl`);
+      const summary = await relay(options({ journalFile }));
+      expect(summary.conflicts).to.equal(1);
+      expect(summary.conflictList[0]).to.include({ evidenceHash: first.evidenceHash });
+      expect(summary.conflictList[0]?.differences.join(" ")).to.match(/amount on chain/);
+      expect(summary.minted).to.equal(summary.totals - 1);
+      expect(fs.readFileSync(journalFile, "utf8")).to.not.include(first.evidenceHash.slice(2, 18));
+    });
+
+    it("exits 4 and names the conflict on stderr from the command line", async function () {
+      const { ledger } = await deployed();
+      const address = await ledger.getAddress();
+      const args = ["--file", SAMPLE_JSON, "--parties", SAMPLE_PARTIES, "--rpc-url", node.url, "--ledger", address, "--poll", "50"];
+      const env = { ORACLE_PRIVATE_KEY: auditor.privateKey };
+      const month = await runOracle([...args, "--journal", path.join(tmp, `m-${Date.now()}.jsonl`)], env);
+      expect(month.code).to.equal(0);
+      const year = await runOracle([...args, "--period", "year", "--journal", path.join(tmp, `y-${Date.now()}.jsonl`)], env);
+      expect(year.code).to.equal(4);
+      expect(year.stderr).to.match(/CONFLICT total 0x[0-9a-f]{64}/);
+    });
+  });
+
   describe("reading from Fabric (stand-in gateway) and writing back", function () {
     it("mints the totals of the channel's records and writes each token id back; the next run finds them tokenised", async function () {
       const pki = await makePki("peer0.auditor1.example");
@@ -134,7 +179,7 @@ describe("oracle end to end @slow", function () {
         const expected = expectedMonthlyTotals(sample, salt);
         expect(first).to.include({ minted: expected.length, writtenBack: expected.length });
         const address = await ledger.getAddress();
-        for (const t of expected) expect(await ledger.issuedOf(t.evidenceHash)).to.equal(t.grams);
+        for (const t of expected) expect(await ledger.issuedOf(idOfTotal(t))).to.equal(t.grams);
         const tokenIds = new Set(records.map((r) => r.tokenId));
         expect(records.every((r) => typeof r.tokenId === "string")).to.equal(true);
         expect(tokenIds.size).to.equal(expected.length + 1); // + the two records tokenised before
@@ -160,7 +205,7 @@ describe("oracle end to end @slow", function () {
       const lowest = BigInt(a.address) < BigInt(b.address) ? a.address : b.address;
       const first = expected[0];
       if (first === undefined) throw new Error("no totals");
-      expect((await ledger.recordOf(first.evidenceHash)).issuer).to.equal(lowest);
+      expect((await ledger.recordOf(idOfTotal(first))).issuer).to.equal(lowest);
       expect(await ledger.queryFilter(ledger.filters.Attested())).to.have.length(expected.length);
     });
 

@@ -6,6 +6,8 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
 import { ROOT } from "./node";
+import { sampleAddress } from "../../../scripts/oracle/sample";
+import { tokenIdOf } from "../../../scripts/ledger/token-id";
 
 export interface Run {
   code: number | null;
@@ -107,3 +109,7 @@ export function expectedMonthlyTotals(records: readonly Rec[], salt: string): Ex
     };
   });
 }
+
+/** The token id of an expected total: its evidence within its emitter's scope (parties mapped by sampleAddress). */
+export const idOfTotal = (t: Pick<ExpectedTotal, "partyId" | "evidenceHash">): bigint =>
+  tokenIdOf(3, sampleAddress(t.partyId), t.evidenceHash);
