@@ -76,6 +76,9 @@ contract VotingInvariantsTest is Test {
     }
 
     /// @notice The accounting of votes, checked after every action (one campaign: the checks below in turn).
+    /// CI: 40 x 500 = 20,000 calls (the ledger and claims campaigns make up the rest of the suite's 50,000).
+    /// forge-config: default.invariant.runs = 40
+    /// forge-config: fuzz.invariant.runs = 400
     function invariant_votingAccounting() public {
         vm.warp(handler.now_());
         _checkNoMemberToMemberMoves();
