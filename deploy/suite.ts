@@ -1,7 +1,7 @@
 /**
  * Deploys and wires the whole suite as resumable steps: the ledger with the roles and settings of the network's
  * parameters, then the DAO through scripts/governance/wiring.ts (timelock, voting token, governor, claims registry;
- * the governor as the timelock's only proposer and canceller; the ledger's admin handed to the timelock with the
+ * the governor as the timelock's only proposer, canceller and executor; the ledger's admin handed to the timelock with the
  * two-step transfer; the deployer keeps nothing).
  *
  * The record (`deployments/<network>.json`) lists finished steps and deployed addresses and is saved after each
@@ -10,7 +10,6 @@
  * is in flight does not deploy a second ledger. Every wiring step checks the chain before it sends anything.
  */
 import type { Signer, TransactionReceipt } from "ethers";
-import { ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { CarbonLedger, Timelock } from "../typechain-types";
 import type { ContractName, DeploymentRecord } from "../scripts/lib/deployment";
@@ -199,7 +198,7 @@ async function recordAddresses(
   o: DeployOptions, record: DeploymentRecord, a: DaoAddresses, params: DaoParameters, deployerAddress: string,
 ): Promise<void> {
   const args: Record<string, [ContractName, string | undefined, unknown[]]> = {
-    timelock: ["Timelock", a.timelock, [0, [], [ZeroAddress], deployerAddress]],
+    timelock: ["Timelock", a.timelock, [0, [], [], deployerAddress]],
     token: ["VotingToken", a.token, [params.token.name, params.token.symbol, params.token.holders, params.token.amounts, a.timelock, params.token.transferable]],
     governor: ["ClimateGovernor", a.governor, [
       a.token, a.timelock, params.governor.votingDelay, params.governor.votingPeriod, params.governor.proposalThreshold,

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICarbonLedger} from "../ledger/ICarbonLedger.sol";
 import {IClaimsRegistry} from "./IClaimsRegistry.sol";
 import {IProposalExecution} from "./IProposalExecution.sol";
 
 /**
  * @title ClaimsRegistry
- * @notice Climate claims of registered companies, the DAO's verdicts on them, and the ledger's figures beside them.
- * @dev Ledger and timelock are fixed at deployment; the registry has no other administration.
+ * @notice Climate claims of registered companies, the DAO's verdicts on them, and the ledger's figures beside them:
+ * those each verdict froze and the live ones.
+ * @dev Ledger, timelock and governor are fixed at deployment; the registry has no other administration.
  */
 contract ClaimsRegistry is IClaimsRegistry {
+    using SafeCast for uint256;
+
     // Packed so that submission writes four slots: account+value, evidence, the small fields, uri. (The submission
-    // time is in the block of the {ClaimSubmitted} event.)
+    // time is in the block of the {ClaimSubmitted} event.) A verdict then writes the small fields again (verdict,
+    // time, frozen consistency), the proposal, the reason and the frozen figures.
     struct StoredClaim {
         address account;
         uint96 value;
@@ -22,9 +27,24 @@ contract ClaimsRegistry is IClaimsRegistry {
         ClaimKind kind;
         Verdict verdict;
         uint40 decidedAt;
+        bool frozenConsistent;
         string uri;
         uint256 proposalId;
         bytes32 reasonHash;
+        FrozenFigures frozen;
+    }
+
+    // The figures a verdict froze, in three slots: the year's emissions and offsets, both years' RECs, the base
+    // year's emissions and offsets (Reduction only). Net positions are not stored: the ledger defines them as
+    // emissions minus retired offsets. 128 bits hold any ledger total (the ledger keeps them in 128 bits); a
+    // larger one would revert (SafeCast) rather than be frozen wrong.
+    struct FrozenFigures {
+        uint128 emissions;
+        uint128 offsetsRetired;
+        uint128 recsRetired;
+        uint128 baseRecsRetired;
+        uint128 baseEmissions;
+        uint128 baseOffsetsRetired;
     }
 
     uint256 private constant _BASIS_POINTS = 10_000;
@@ -38,7 +58,7 @@ contract ClaimsRegistry is IClaimsRegistry {
 
     /**
      * @param ledger_ The carbon ledger (registration and figures).
-     * @param timelock_ The DAO's timelock, the only account that records verdicts.
+     * @param timelock_ The DAO's timelock, the only account that records verdicts (during a proposal's execution).
      * @param governor_ The DAO's governor, asked which proposal is executing when a verdict is recorded.
      */
     constructor(ICarbonLedger ledger_, address timelock_, IProposalExecution governor_) {
@@ -79,38 +99,43 @@ contract ClaimsRegistry is IClaimsRegistry {
         if (stored.account == address(0)) revert ClaimsUnknownClaim(claimId);
         if (stored.verdict != Verdict.Pending) revert ClaimsVerdictAlreadyRecorded(claimId, stored.verdict);
         uint256 proposalId = _GOVERNOR.executingProposalId();
+        if (proposalId == 0) revert ClaimsVerdictWithoutProposal(claimId);
+        Figures memory figures = _liveFigures(stored);
+
         Verdict verdict = approved ? Verdict.Approved : Verdict.Rejected;
         stored.verdict = verdict;
         stored.decidedAt = uint40(block.timestamp);
+        stored.frozenConsistent = figures.consistent;
         stored.proposalId = proposalId;
         stored.reasonHash = reasonHash;
+        stored.frozen = FrozenFigures({
+            emissions: figures.totals.emissions.toUint128(),
+            offsetsRetired: figures.totals.offsetsRetired.toUint128(),
+            recsRetired: figures.totals.recsRetired.toUint128(),
+            baseRecsRetired: figures.baseTotals.recsRetired.toUint128(),
+            baseEmissions: figures.baseTotals.emissions.toUint128(),
+            baseOffsetsRetired: figures.baseTotals.offsetsRetired.toUint128()
+        });
         emit VerdictRecorded(claimId, proposalId, verdict, reasonHash);
+        emit VerdictFiguresFrozen(claimId, figures);
     }
 
     /// @inheritdoc IClaimsRegistry
     function claimOf(uint256 claimId) external view returns (ClaimReport memory report) {
         StoredClaim storage stored = _claims[claimId];
         if (stored.account == address(0)) revert ClaimsUnknownClaim(claimId);
-        report.claim = Claim({
-            account: stored.account,
-            year: stored.year,
-            kind: stored.kind,
-            value: stored.value,
-            baseYear: stored.baseYear,
-            evidenceHash: stored.evidenceHash,
-            uri: stored.uri
-        });
+        report.claim = _claimOf(stored);
         report.verdict = VerdictRecord({
             verdict: stored.verdict,
             decidedAt: stored.decidedAt,
             proposalId: stored.proposalId,
             reasonHash: stored.reasonHash
         });
-        report.totals = _LEDGER.yearTotals(stored.account, stored.year);
-        if (stored.kind == ClaimKind.Reduction) {
-            report.baseTotals = _LEDGER.yearTotals(stored.account, stored.baseYear);
+        report.live = _liveFigures(stored);
+        if (report.verdict.verdict != Verdict.Pending) {
+            report.frozen = _frozenFigures(stored);
+            report.changedSinceVerdict = _differ(report.frozen, report.live);
         }
-        report.consistent = _consistent(report.claim, report.totals, report.baseTotals);
     }
 
     /// @inheritdoc IClaimsRegistry
@@ -149,18 +174,68 @@ contract ClaimsRegistry is IClaimsRegistry {
         }
     }
 
+    function _claimOf(StoredClaim storage stored) private view returns (Claim memory) {
+        return
+            Claim({
+                account: stored.account,
+                year: stored.year,
+                kind: stored.kind,
+                value: stored.value,
+                baseYear: stored.baseYear,
+                evidenceHash: stored.evidenceHash,
+                uri: stored.uri
+            });
+    }
+
+    /// @dev The ledger's figures for the claim now (the base year's only for a Reduction) and their consistency.
+    function _liveFigures(StoredClaim storage stored) private view returns (Figures memory figures) {
+        address account = stored.account;
+        ClaimKind kind = stored.kind;
+        figures.totals = _LEDGER.yearTotals(account, stored.year);
+        if (kind == ClaimKind.Reduction) figures.baseTotals = _LEDGER.yearTotals(account, stored.baseYear);
+        figures.consistent = _consistent(kind, stored.value, figures.totals, figures.baseTotals);
+    }
+
+    /// @dev The figures the verdict froze, with net positions derived as the ledger defines them.
+    function _frozenFigures(StoredClaim storage stored) private view returns (Figures memory figures) {
+        FrozenFigures memory f = stored.frozen;
+        figures.totals = _totals(f.emissions, f.offsetsRetired, f.recsRetired);
+        figures.baseTotals = _totals(f.baseEmissions, f.baseOffsetsRetired, f.baseRecsRetired);
+        figures.consistent = stored.frozenConsistent;
+    }
+
+    function _totals(uint128 emissions, uint128 offsetsRetired, uint128 recsRetired)
+        private
+        pure
+        returns (ICarbonLedger.YearTotals memory)
+    {
+        return
+            ICarbonLedger.YearTotals({
+                emissions: emissions,
+                offsetsRetired: offsetsRetired,
+                recsRetired: recsRetired,
+                netPosition: int256(uint256(emissions)) - int256(uint256(offsetsRetired))
+            });
+    }
+
+    /// @dev Whether any figure differs (consistency follows from the figures, and is compared too).
+    function _differ(Figures memory a, Figures memory b) private pure returns (bool) {
+        return keccak256(abi.encode(a)) != keccak256(abi.encode(b));
+    }
+
     /// @dev Whether the ledger's figures bear the claim out; no audited emissions means nothing to check against.
     function _consistent(
-        Claim memory claim,
+        ClaimKind kind,
+        uint96 value,
         ICarbonLedger.YearTotals memory totals,
         ICarbonLedger.YearTotals memory baseTotals
     ) private pure returns (bool) {
         if (totals.emissions == 0) return false;
-        if (claim.kind == ClaimKind.NetZero) return totals.netPosition <= 0;
-        if (claim.kind == ClaimKind.EmissionsAtMost) return totals.emissions <= claim.value;
+        if (kind == ClaimKind.NetZero) return totals.netPosition <= 0;
+        if (kind == ClaimKind.EmissionsAtMost) return totals.emissions <= value;
         // Reduction: emissions <= base * (1 - value / 10000), compared without division.
         return
             baseTotals.emissions > 0 &&
-            totals.emissions * _BASIS_POINTS <= baseTotals.emissions * (_BASIS_POINTS - claim.value);
+            totals.emissions * _BASIS_POINTS <= baseTotals.emissions * (_BASIS_POINTS - value);
     }
 }

@@ -11,11 +11,17 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
  * @notice The DAO's membership and voting token: ERC-20 with delegation and checkpoints (ERC20Votes) on a timestamp
  * clock (ERC-6372), and gasless approvals (ERC20Permit).
  *
- * Initial holders are set at deployment; afterwards only the `minter` (the DAO's timelock) mints and burns. When
- * deployed non-transferable, tokens never move between members: only mints and burns change balances, so votes
- * cannot be bought.
+ * Initial holders are set at deployment; afterwards only the `minter` (the DAO's timelock) mints and burns.
  *
  * Votes count only once delegated (a member self-delegates with `delegate(self)`).
+ *
+ * When deployed non-transferable, neither tokens nor votes leave the account they were minted to: balances change
+ * only by mints and burns (after deployment, decided by DAO vote), and an account may delegate only to itself
+ * ({VotingTokenDelegationRestricted}, also through {delegateBySig}). So no transaction hands voting power to
+ * another account, and votes cannot be bought on chain: the only way to gain votes is to be minted tokens (at
+ * deployment, or later by a DAO vote). (No contract can stop a member from voting as someone pays them to, or
+ * from giving away their key.)
+ * When transferable, tokens move freely and any account may delegate to any other.
  */
 contract VotingToken is ERC20, ERC20Permit, ERC20Votes {
     address private immutable _MINTER;
@@ -29,6 +35,8 @@ contract VotingToken is ERC20, ERC20Permit, ERC20Votes {
     error VotingTokenHoldersAmountsMismatch(uint256 holders, uint256 amounts);
     /// @notice The minter must not be the zero address.
     error VotingTokenZeroMinter();
+    /// @notice The token is non-transferable: `delegator` may delegate only to itself, not to `delegatee`.
+    error VotingTokenDelegationRestricted(address delegator, address delegatee);
 
     /**
      * @param name_ Token name (also the EIP-712 domain name for permits).
@@ -36,7 +44,7 @@ contract VotingToken is ERC20, ERC20Permit, ERC20Votes {
      * @param holders Initial holders.
      * @param amounts Initial amount of each holder (18 decimals).
      * @param minter_ The only account that may mint and burn afterwards (the timelock).
-     * @param transferable_ Whether members may transfer tokens to one another.
+     * @param transferable_ Whether members may transfer tokens to one another and delegate to other accounts.
      */
     constructor(
         string memory name_,
@@ -65,7 +73,7 @@ contract VotingToken is ERC20, ERC20Permit, ERC20Votes {
         return _MINTER;
     }
 
-    /// @notice Whether members may transfer tokens to one another.
+    /// @notice Whether members may transfer tokens to one another and delegate to other accounts.
     function transferable() external view returns (bool) {
         return _TRANSFERABLE;
     }
@@ -105,6 +113,15 @@ contract VotingToken is ERC20, ERC20Permit, ERC20Votes {
     /// @inheritdoc ERC20Permit
     function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(owner);
+    }
+
+    /**
+     * @dev The one choke point for delegation ({delegate} and {delegateBySig} both end here): when non-transferable,
+     * an account delegates only to itself, so votes stay with the account the DAO minted tokens to.
+     */
+    function _delegate(address account, address delegatee) internal override {
+        if (!_TRANSFERABLE && delegatee != account) revert VotingTokenDelegationRestricted(account, delegatee);
+        super._delegate(account, delegatee);
     }
 
     /// @dev The one choke point for balances: refuses member-to-member moves when non-transferable.

@@ -12,18 +12,25 @@ const DAY = 86_400n;
  * (plain) and 183,881 (criteria), the quorum-reaching one 86,566 and 109,129.) `dao.queue` queues the criteria
  * proposal; queueing the plain one costs 112,496.
  * Descriptions are 100 characters, claim URIs 20. The proposal measured carries the five default criteria.
+ * `dao.execute.verdict` executes a plain proposal recording a verdict on a reduction claim whose company has
+ * audited emissions, retired offsets and retired RECs in both years: the most the registry freezes (three slots
+ * of figures, two ledger reads). A verdict on another kind freezes one year and costs less.
  */
 export const daoScenarios: GasScenario[] = [
   async (hre) => {
     // Loaded here: they need the typechain types that gas.ts compiles first.
     const { wireDao } = await import("../governance/wiring");
-    const { issueToProject, unwrap, CRITERIA_VOTE, encodeCriteriaVotes, Vote } = await import("../governance/proposals");
+    const { issueToProject, recordClaimVerdict, unwrap, CRITERIA_VOTE, encodeCriteriaVotes, Vote } = await import(
+      "../governance/proposals"
+    );
     const { time } = await import("@nomicfoundation/hardhat-network-helpers");
     const { ethers } = hre;
-    const [deployer, alice, bob, carol, erin, company, project, registrar] = await ethers.getSigners();
+    const [deployer, alice, bob, carol, erin, company, project, registrar, auditor, recIssuer] = await ethers.getSigners();
     const members = [alice, bob, carol, erin];
     const ledger = await (await ethers.getContractFactory("CarbonLedger")).deploy(deployer.address, 0);
     await ledger.grantRole(await ledger.REGISTRAR_ROLE(), registrar.address);
+    await ledger.grantRole(await ledger.EMISSIONS_AUDITOR_ROLE(), auditor.address);
+    await ledger.grantRole(await ledger.REC_ISSUER_ROLE(), recIssuer.address);
     const dao = await wireDao(deployer, {
       ledger: await ledger.getAddress(),
       token: {
@@ -108,6 +115,40 @@ export const daoScenarios: GasScenario[] = [
     });
     await claims.connect(company).submitClaim(claim(0)); // the first claim ever pays the counter's first write
     out["claims.submit"] = await gasOf(claims.connect(company).submitClaim(claim(1)));
+
+    // A reduction claim for 2024 against 2023, with every figure the verdict freezes non-zero.
+    const YEAR_SECONDS = 365 * 86_400;
+    const period = (year: 2023 | 2024) => (year === 2023 ? [JAN_2024 - YEAR_SECONDS, JAN_2024 - 1] : [JAN_2024, JAN_2024 + 366 * 86_400 - 1]);
+    const retirement = (year: 2023 | 2024) => {
+      const [fromDate, thruDate] = period(year);
+      return { beneficiary: company.address, beneficiaryNameCommitment: ethers.id("salt:Company"), fromDate, thruDate, reason: text(20) };
+    };
+    for (const year of [2023, 2024] as const) {
+      const [fromDate, thruDate] = period(year);
+      const issue = (tokenType: number, amount: bigint, evidence: string) => ({
+        tokenType, issuee: company.address, amount, fromDate, thruDate, evidenceHash: ethers.id(evidence), metadata: "{}",
+      });
+      await ledger.connect(auditor).issue(issue(3, year === 2023 ? 20_000_000n : 10_000_000n, `bench audit ${year}`));
+      await ledger.connect(recIssuer).issue(issue(1, 5_000_000n, `bench recs ${year}`));
+      await ledger.connect(company).retire(company.address, ethers.id(`bench recs ${year}`), 1_000_000n, retirement(year));
+      // offsets issued to the project by the measured proposal, retired for the company
+      await ledger.connect(project).retire(project.address, ethers.id("bench project 1"), 1_000_000n, retirement(year));
+    }
+    await claims.connect(company).submitClaim({ ...claim(2), kind: 3, value: 2_000n, baseYear: 2023 });
+    const verdict = unwrap(
+      recordClaimVerdict({ registry: claims.target as string, claimId: 3n, approved: true, reason: text(100) }),
+    );
+    const verdictHash = ethers.id(verdict.description);
+    await g.propose(verdict.targets, verdict.values, verdict.calldatas, verdict.description);
+    const verdictId = await governor.getProposalId(verdict.targets, verdict.values, verdict.calldatas, verdictHash);
+    await time.increaseTo(await governor.proposalSnapshot(verdictId));
+    await governor.connect(carol).castVote(verdictId, Vote.For);
+    await time.increaseTo((await governor.proposalDeadline(verdictId)) + 1n);
+    await governor.queue(verdict.targets, verdict.values, verdict.calldatas, verdictHash);
+    await time.increaseTo(await governor.proposalEta(verdictId));
+    out["dao.execute.verdict"] = await gasOf(
+      governor.execute(verdict.targets, verdict.values, verdict.calldatas, verdictHash),
+    );
     return out;
   },
 ];

@@ -5,15 +5,17 @@
  * the addresses deployed so far (`existing`).
  *
  * Steps (WIRING_STEPS):
- *  1. deploy-timelock   Timelock(minDelay 0, no proposers, executor address(0) = anyone, admin = deployer)
+ *  1. deploy-timelock   Timelock(minDelay 0, no proposers, no executors, admin = deployer)
  *  2. deploy-token      VotingToken(name, symbol, holders, amounts, minter = timelock, transferable)
  *  3. deploy-governor   ClimateGovernor(token, timelock, settings..., quadratic)
  *  4. deploy-claims     ClaimsRegistry(ledger, timelock, governor)
- *  5. governor-roles    timelock: PROPOSER_ROLE and CANCELLER_ROLE to the governor
+ *  5. governor-roles    timelock: PROPOSER_ROLE, CANCELLER_ROLE and EXECUTOR_ROLE to the governor (its only
+ *                       executor: an operation runs only through governor.execute, which tells the targets the
+ *                       proposal's id; an open executor role, `address(0)`, is revoked if an older wiring granted it)
  *  6. ledger-roles      ledger: OFFSET_ISSUER_ROLE, REC_ISSUER_ROLE, REVOKER_ROLE to the timelock
  *  7. ledger-admin      ledger: deployer begins the two-step admin transfer to the timelock; after the ledger's
  *                       admin delay the timelock accepts through an operation the deployer schedules and executes
- *                       (minDelay is still 0; the deployer is a temporary proposer)
+ *                       (minDelay is still 0; the deployer is a temporary proposer and executor)
  *  8. timelock-delay    timelock: an operation `updateDelay(timelockDelay)` the same way
  *  9. deployer-renounce deployer renounces every role it holds on the timelock and on the ledger
  */
@@ -140,7 +142,7 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
   let changed = addresses.timelock === undefined;
   if (addresses.timelock === undefined) {
     addresses.timelock = await deploy("timelock", () =>
-      new Timelock__factory(deployer).getDeployTransaction(0, [], [ZeroAddress], me),
+      new Timelock__factory(deployer).getDeployTransaction(0, [], [], me),
     );
   }
   const timelock = Timelock__factory.connect(addresses.timelock, deployer);
@@ -183,13 +185,18 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
   const claims = ClaimsRegistry__factory.connect(addresses.claims, deployer);
   await report("deploy-claims", changed);
 
-  // 5: the governor proposes and cancels on the timelock
+  // 5: the governor proposes, cancels and executes on the timelock; nobody else executes
   changed = false;
-  for (const role of [await timelock.PROPOSER_ROLE(), await timelock.CANCELLER_ROLE()]) {
+  const executor = await timelock.EXECUTOR_ROLE();
+  for (const role of [await timelock.PROPOSER_ROLE(), await timelock.CANCELLER_ROLE(), executor]) {
     if (!(await timelock.hasRole(role, addresses.governor))) {
       await mined(timelock.grantRole(role, addresses.governor));
       changed = true;
     }
+  }
+  if (await timelock.hasRole(executor, ZeroAddress)) {
+    await mined(timelock.revokeRole(executor, ZeroAddress));
+    changed = true;
   }
   await report("governor-roles", changed);
 
@@ -207,8 +214,9 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
   const runAsTimelock = async (target: string, data: string, salt: string): Promise<boolean> => {
     const opId = await timelock.hashOperation(target, 0, data, ZERO_SALT, salt);
     if (await timelock.isOperationDone(opId)) return false;
-    const proposer = await timelock.PROPOSER_ROLE();
-    if (!(await timelock.hasRole(proposer, me))) await mined(timelock.grantRole(proposer, me));
+    for (const role of [await timelock.PROPOSER_ROLE(), await timelock.EXECUTOR_ROLE()]) {
+      if (!(await timelock.hasRole(role, me))) await mined(timelock.grantRole(role, me));
+    }
     if (!(await timelock.isOperation(opId))) await mined(timelock.schedule(target, 0, data, ZERO_SALT, salt, 0));
     await mined(timelock.execute(target, 0, data, ZERO_SALT, salt));
     return true;

@@ -53,13 +53,14 @@ describe("suite deployment", function () {
       expect(await deployerPowers(hre, second.record)).to.deep.equal([]);
     });
 
-    it("hands the ledger admin to the timelock and makes the governor its only proposer", async function () {
+    it("hands the ledger admin to the timelock and makes the governor its only proposer and executor", async function () {
       const { ledger, timelock, governor, parameters, deployer } = await loadFixture(interruptedThenResumed);
       expect(await ledger.defaultAdmin()).to.equal(await timelock.getAddress());
       expect(await timelock.getMinDelay()).to.equal(BigInt(parameters.timelock.minDelay));
       expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), await governor.getAddress())).to.equal(true);
       expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), deployer.address)).to.equal(false);
-      expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), hre.ethers.ZeroAddress)).to.equal(true);
+      expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), hre.ethers.ZeroAddress)).to.equal(false);
+      expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), await governor.getAddress())).to.equal(true);
     });
 
     it("wires the roles and settings of the parameters file", async function () {
@@ -76,7 +77,7 @@ describe("suite deployment", function () {
       const { second, claims, ledger, timelock, governor, deployer } = await loadFixture(interruptedThenResumed);
       const c = second.record.contracts;
       expect(c.CarbonLedger?.args).to.deep.equal([deployer.address, 1]);
-      expect(c.Timelock?.args).to.deep.equal([0, [], [hre.ethers.ZeroAddress], deployer.address]);
+      expect(c.Timelock?.args).to.deep.equal([0, [], [], deployer.address]);
       expect(c.ClaimsRegistry?.args).to.deep.equal([await ledger.getAddress(), await timelock.getAddress(), await governor.getAddress()]);
       expect(await claims.governor()).to.equal(await governor.getAddress());
       for (const [name, entry] of Object.entries(c)) {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { impersonateAccount, loadFixture, setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 import type { IClaimsRegistry } from "../../typechain-types";
+import { ClaimsRegistry__factory, ProposalExecutionMock__factory } from "../../typechain-types";
 import { deployDao } from "./helpers";
 
 const Kind = { None: 0, NetZero: 1, EmissionsAtMost: 2, Reduction: 3 };
@@ -38,15 +39,44 @@ async function companyWithEmissions() {
   await issue(dao.auditor, 3, 2023, 20n * TONNE);
   await issue(dao.auditor, 3, 2024, 10n * TONNE);
   const offsets = await issue(timelockSigner, 2, 2024, 30n * TONNE);
-  const retireOffsets = async (amount: bigint) => {
+  const recs = await issue(timelockSigner, 1, 2024, 9_000_000n);
+  const retire = async (id: string, amount: bigint) => {
     const { from, thru } = YEAR(2024);
-    await dao.ledger.connect(dao.company).retire(dao.company.address, offsets, amount, {
+    await dao.ledger.connect(dao.company).retire(dao.company.address, id, amount, {
       beneficiary: dao.company.address, beneficiaryNameCommitment: ethers.id("salt:Company"),
       fromDate: from, thruDate: thru, reason: "2024 footprint",
     });
   };
-  return { ...dao, timelockSigner, retireOffsets };
+  const retireOffsets = (amount: bigint) => retire(offsets, amount);
+  const retireRecs = (watthours: bigint) => retire(recs, watthours);
+  const issueEmissions = (year: number, amount: bigint) => issue(dao.auditor, 3, year, amount);
+  return { ...dao, timelockSigner, retireOffsets, retireRecs, issueEmissions };
 }
+
+const PROPOSAL = 42n;
+
+/**
+ * A second registry on the same ledger whose "governor" is a mock reporting proposal 42 as executing and whose
+ * "timelock" is the deployer: its verdict rules are tested without running proposals. (The DAO's own registry is
+ * tested through real proposals in verdicts.test.ts.)
+ */
+async function registryExecutingProposal() {
+  const dao = await loadFixture(companyWithEmissions);
+  const governor = await new ProposalExecutionMock__factory(dao.deployer).deploy();
+  await governor.setExecutingProposalId(PROPOSAL);
+  const registry = await new ClaimsRegistry__factory(dao.deployer).deploy(
+    dao.ledger.target, dao.deployer.address, governor.target,
+  );
+  const decide = (claimId: bigint, approved: boolean, reason = ethers.id("reason")) =>
+    registry.connect(dao.deployer).recordVerdict(claimId, approved, reason);
+  return { ...dao, registry, mockGovernor: governor, decide };
+}
+
+type Totals = { emissions: bigint; offsetsRetired: bigint; recsRetired: bigint; netPosition: bigint };
+const totals = (t: { emissions: bigint; offsetsRetired: bigint; recsRetired: bigint; netPosition: bigint }): Totals => ({
+  emissions: t.emissions, offsetsRetired: t.offsetsRetired, recsRetired: t.recsRetired, netPosition: t.netPosition,
+});
+const ZERO_TOTALS: Totals = { emissions: 0n, offsetsRetired: 0n, recsRetired: 0n, netPosition: 0n };
 
 describe("ClaimsRegistry", function () {
   describe("submitting a claim", function () {
@@ -110,15 +140,30 @@ describe("ClaimsRegistry", function () {
         .withArgs(alice.address);
     });
 
-    it("records once, with proposal id 0 when the governor is not executing a proposal", async function () {
-      const { claims, company, timelockSigner } = await loadFixture(companyWithEmissions);
+    it("refuses the timelock itself outside a proposal's execution, with ClaimsVerdictWithoutProposal", async function () {
+      const { claims, company, timelockSigner, governor } = await loadFixture(companyWithEmissions);
       await claims.connect(company).submitClaim(request());
+      expect(await governor.executingProposalId()).to.equal(0n);
+      await expect(claims.connect(timelockSigner).recordVerdict(1n, true, ethers.id("ok")))
+        .to.be.revertedWithCustomError(claims, "ClaimsVerdictWithoutProposal")
+        .withArgs(1n);
+      expect((await claims.claimOf(1n)).verdict.verdict).to.equal(0); // still Pending
+    });
+
+    it("records once, attributed to the executing proposal", async function () {
+      const { registry, company, decide } = await loadFixture(registryExecutingProposal);
+      await registry.connect(company).submitClaim(request());
       const reason = ethers.id("ok");
-      await expect(claims.connect(timelockSigner).recordVerdict(1n, true, reason))
-        .to.emit(claims, "VerdictRecorded")
-        .withArgs(1n, 0n, 1, reason);
-      await expect(claims.connect(timelockSigner).recordVerdict(1n, false, reason))
-        .to.be.revertedWithCustomError(claims, "ClaimsVerdictAlreadyRecorded")
+      const tx = decide(1n, true, reason);
+      await expect(tx).to.emit(registry, "VerdictRecorded").withArgs(1n, PROPOSAL, 1, reason);
+      const block = await (await tx).getBlock();
+      const verdict = (await registry.claimOf(1n)).verdict;
+      expect(verdict.verdict).to.equal(1); // Approved
+      expect(verdict.proposalId).to.equal(PROPOSAL);
+      expect(verdict.decidedAt).to.equal(block!.timestamp);
+      expect(verdict.reasonHash).to.equal(reason);
+      await expect(decide(1n, false, reason))
+        .to.be.revertedWithCustomError(registry, "ClaimsVerdictAlreadyRecorded")
         .withArgs(1n, 1);
     });
 
@@ -131,11 +176,11 @@ describe("ClaimsRegistry", function () {
     });
   });
 
-  describe("reading a claim against the ledger", function () {
+  describe("reading a claim against the live ledger", function () {
     async function consistent(over: Partial<Request>): Promise<boolean> {
       const { claims, company } = await loadFixture(companyWithEmissions);
       await claims.connect(company).submitClaim(request(over));
-      return (await claims.claimOf(1n)).consistent;
+      return (await claims.claimOf(1n)).live.consistent;
     }
 
     it("returns the ledger's figures for the company and year", async function () {
@@ -143,10 +188,16 @@ describe("ClaimsRegistry", function () {
       await retireOffsets(4n * TONNE);
       await claims.connect(company).submitClaim(request({ kind: Kind.Reduction, value: 5_000n, baseYear: 2023 }));
       const report = await claims.claimOf(1n);
-      expect(report.totals.emissions).to.equal(10n * TONNE);
-      expect(report.totals.offsetsRetired).to.equal(4n * TONNE);
-      expect(report.totals.netPosition).to.equal(6n * TONNE);
-      expect(report.baseTotals.emissions).to.equal(20n * TONNE);
+      expect(report.live.totals.emissions).to.equal(10n * TONNE);
+      expect(report.live.totals.offsetsRetired).to.equal(4n * TONNE);
+      expect(report.live.totals.netPosition).to.equal(6n * TONNE);
+      expect(report.live.baseTotals.emissions).to.equal(20n * TONNE);
+    });
+
+    it("reads no base year for a claim other than a reduction", async function () {
+      const { claims, company } = await loadFixture(companyWithEmissions);
+      await claims.connect(company).submitClaim(request());
+      expect(totals((await claims.claimOf(1n)).live.baseTotals)).to.deep.equal(ZERO_TOTALS);
     });
 
     it("checks a ceiling against audited emissions", async function () {
@@ -163,9 +214,9 @@ describe("ClaimsRegistry", function () {
     it("checks net zero against emissions minus retired offsets", async function () {
       const { claims, company, retireOffsets } = await loadFixture(companyWithEmissions);
       await claims.connect(company).submitClaim(request({ kind: Kind.NetZero, value: 0n }));
-      expect((await claims.claimOf(1n)).consistent).to.equal(false);
+      expect((await claims.claimOf(1n)).live.consistent).to.equal(false);
       await retireOffsets(10n * TONNE);
-      expect((await claims.claimOf(1n)).consistent).to.equal(true);
+      expect((await claims.claimOf(1n)).live.consistent).to.equal(true);
     });
 
     it("never finds a year without audited emissions consistent", async function () {
@@ -177,6 +228,78 @@ describe("ClaimsRegistry", function () {
       expect(await claims.ledger()).to.equal(await ledger.getAddress());
       expect(await claims.timelock()).to.equal(await timelock.getAddress());
       expect(await claims.governor()).to.equal(await governor.getAddress());
+    });
+  });
+
+  describe("a verdict freezes the figures it was based on", function () {
+    it("reports nothing frozen and nothing changed while the claim is pending", async function () {
+      const { registry, company, retireOffsets } = await loadFixture(registryExecutingProposal);
+      await registry.connect(company).submitClaim(request());
+      await retireOffsets(1n * TONNE);
+      const report = await registry.claimOf(1n);
+      expect(totals(report.frozen.totals)).to.deep.equal(ZERO_TOTALS);
+      expect(totals(report.frozen.baseTotals)).to.deep.equal(ZERO_TOTALS);
+      expect(report.frozen.consistent).to.equal(false);
+      expect(report.live.totals.offsetsRetired).to.equal(1n * TONNE);
+      expect(report.changedSinceVerdict).to.equal(false);
+    });
+
+    it("stores the year's totals and consistency with the verdict, equal to the live ones at that moment", async function () {
+      const { registry, company, retireOffsets, retireRecs, decide } = await loadFixture(registryExecutingProposal);
+      await retireOffsets(4n * TONNE);
+      await retireRecs(2_000_000n);
+      await registry.connect(company).submitClaim(request({ value: 10n * TONNE }));
+      const frozen = [10n * TONNE, 4n * TONNE, 2_000_000n, 6n * TONNE];
+      await expect(decide(1n, true))
+        .to.emit(registry, "VerdictFiguresFrozen")
+        .withArgs(1n, [frozen, [0n, 0n, 0n, 0n], true]);
+      const report = await registry.claimOf(1n);
+      expect(totals(report.frozen.totals)).to.deep.equal(totals(report.live.totals));
+      expect(report.frozen.totals.netPosition).to.equal(6n * TONNE);
+      expect(report.frozen.consistent).to.equal(true);
+      expect(report.changedSinceVerdict).to.equal(false);
+    });
+
+    it("notices a change of retired RECs alone (consistency unchanged)", async function () {
+      const { registry, company, retireRecs, decide } = await loadFixture(registryExecutingProposal);
+      await registry.connect(company).submitClaim(request({ value: 10n * TONNE }));
+      await decide(1n, true);
+      await retireRecs(1_000_000n);
+      const report = await registry.claimOf(1n);
+      expect(report.frozen.totals.recsRetired).to.equal(0n);
+      expect(report.live.totals.recsRetired).to.equal(1_000_000n);
+      expect(report.live.consistent).to.equal(report.frozen.consistent);
+      expect(report.changedSinceVerdict).to.equal(true);
+    });
+
+    it("keeps them when the ledger changes afterwards, and says the live figures changed", async function () {
+      const { registry, company, retireOffsets, decide } = await loadFixture(registryExecutingProposal);
+      await registry.connect(company).submitClaim(request({ kind: Kind.NetZero, value: 0n }));
+      await decide(1n, false);
+      await retireOffsets(12n * TONNE);
+      const report = await registry.claimOf(1n);
+      expect(report.verdict.verdict).to.equal(2); // Rejected
+      expect(report.frozen.totals.offsetsRetired).to.equal(0n);
+      expect(report.frozen.totals.netPosition).to.equal(10n * TONNE);
+      expect(report.frozen.consistent).to.equal(false);
+      expect(report.live.totals.netPosition).to.equal(-2n * TONNE);
+      expect(report.live.consistent).to.equal(true);
+      expect(report.changedSinceVerdict).to.equal(true);
+    });
+
+    it("freezes the base year of a reduction claim too, and notices a change there alone", async function () {
+      const { registry, company, issueEmissions, decide } = await loadFixture(registryExecutingProposal);
+      await registry.connect(company).submitClaim(request({ kind: Kind.Reduction, value: 5_000n, baseYear: 2023 }));
+      await expect(decide(1n, true))
+        .to.emit(registry, "VerdictFiguresFrozen")
+        .withArgs(1n, [[10n * TONNE, 0n, 0n, 10n * TONNE], [20n * TONNE, 0n, 0n, 20n * TONNE], true]);
+      expect((await registry.claimOf(1n)).changedSinceVerdict).to.equal(false);
+      await issueEmissions(2023, 1n * TONNE); // a late audit of the base year
+      const report = await registry.claimOf(1n);
+      expect(report.frozen.baseTotals.emissions).to.equal(20n * TONNE);
+      expect(report.live.baseTotals.emissions).to.equal(21n * TONNE);
+      expect(totals(report.live.totals)).to.deep.equal(totals(report.frozen.totals));
+      expect(report.changedSinceVerdict).to.equal(true);
     });
   });
 });

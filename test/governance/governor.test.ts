@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 import { FunctionFragment } from "ethers";
 import { IERC165__factory, IGovernor__factory } from "../../typechain-types";
@@ -400,7 +400,7 @@ describe("ClimateGovernor", function () {
       expect(await dao.governor.proposalEta(helper.id)).to.equal(eta);
     });
 
-    it("reports Executed when the queued operation is executed directly on the timelock", async function () {
+    it("refuses anyone but the governor running the queued operation directly on the timelock", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, offsetsProposal(dao, 5, null));
       await helper.propose(dao.alice);
@@ -410,9 +410,34 @@ describe("ClimateGovernor", function () {
       await helper.queue();
       await helper.waitForEta();
       const p = helper.proposal;
-      const salt = BigInt(dao.governor.target as string) << 96n ^ BigInt(helper.descriptionHash);
+      await expect(
+        dao.timelock.connect(dao.outsider).executeBatch(p.targets, p.values, p.calldatas, ethers.ZeroHash,
+          helper.timelockSalt),
+      )
+        .to.be.revertedWithCustomError(dao.timelock, "AccessControlUnauthorizedAccount")
+        .withArgs(dao.outsider.address, await dao.timelock.EXECUTOR_ROLE());
+      expect(await dao.governor.state(helper.id)).to.equal(State.Queued);
+      await helper.execute(dao.outsider);
+      expect(await dao.governor.state(helper.id)).to.equal(State.Executed);
+    });
+
+    it("reports Executed when an executor the DAO appointed runs the queued operation directly", async function () {
+      const dao = await loadFixture(deployDao);
+      const timelockAddress = await dao.timelock.getAddress();
+      await impersonateAccount(timelockAddress);
+      await setBalance(timelockAddress, 10n ** 18n);
+      const timelockSigner = await ethers.getSigner(timelockAddress);
+      await dao.timelock.connect(timelockSigner).grantRole(await dao.timelock.EXECUTOR_ROLE(), dao.outsider.address);
+      const helper = new ProposalHelper(dao.governor, offsetsProposal(dao, 5, null));
+      await helper.propose(dao.alice);
+      await helper.waitForSnapshot();
+      await helper.vote(dao.alice, Vote.For);
+      await helper.waitForDeadline();
+      await helper.queue();
+      await helper.waitForEta();
+      const p = helper.proposal;
       await dao.timelock.connect(dao.outsider).executeBatch(p.targets, p.values, p.calldatas, ethers.ZeroHash,
-        ethers.toBeHex(salt, 32));
+        helper.timelockSalt);
       expect(await dao.governor.state(helper.id)).to.equal(State.Executed);
       await expect(helper.execute()).to.be.revertedWithCustomError(dao.governor, "GovernorUnexpectedProposalState");
     });

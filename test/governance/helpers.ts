@@ -117,6 +117,11 @@ export class ProposalHelper {
     return ethers.id(this.proposal.description);
   }
 
+  /** The salt of the proposal's timelock operation (GovernorTimelockControl: governor address ^ description hash). */
+  get timelockSalt(): string {
+    return ethers.toBeHex((BigInt(this.governor.target as string) << 96n) ^ BigInt(this.descriptionHash), 32);
+  }
+
   propose(signer: Signer): Promise<ContractTransactionResponse> {
     const g = this.governor.connect(signer);
     const p = this.proposal;

@@ -13,6 +13,23 @@ async function daoWithTimelockSigner() {
   return { ...dao, timelockSigner: await ethers.getSigner(address) };
 }
 
+/** An EIP-712 delegation signed by `signer` (ERC20Votes' `delegateBySig`), valid for an hour. */
+async function signDelegation(
+  token: Awaited<ReturnType<typeof deployDao>>["token"],
+  signer: Awaited<ReturnType<typeof deployDao>>["alice"],
+  delegatee: string,
+) {
+  const nonce = await token.nonces(signer.address);
+  const expiry = BigInt(await time.latest()) + 3_600n;
+  const domain = {
+    name: await token.name(), version: "1", chainId: (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await token.getAddress(),
+  };
+  const types = { Delegation: [{ name: "delegatee", type: "address" }, { name: "nonce", type: "uint256" }, { name: "expiry", type: "uint256" }] };
+  const sig = ethers.Signature.from(await signer.signTypedData(domain, types, { delegatee, nonce, expiry }));
+  return [delegatee, nonce, expiry, sig.v, sig.r, sig.s] as const;
+}
+
 describe("VotingToken", function () {
   describe("deployment", function () {
     it("mints the initial holdings and makes the timelock its only minter", async function () {
@@ -58,6 +75,40 @@ describe("VotingToken", function () {
       );
     });
 
+    it("refuses a member delegating to a non-member or to another member", async function () {
+      const { token, alice, bob, outsider } = await loadFixture(deployDao);
+      for (const delegatee of [outsider, bob]) {
+        await expect(token.connect(alice).delegate(delegatee.address))
+          .to.be.revertedWithCustomError(token, "VotingTokenDelegationRestricted")
+          .withArgs(alice.address, delegatee.address);
+      }
+      expect(await token.delegates(alice.address)).to.equal(alice.address);
+      expect(await token.getVotes(outsider.address)).to.equal(0n);
+    });
+
+    it("refuses the same delegation signed and relayed (delegateBySig)", async function () {
+      const { token, alice, outsider, relayer } = await loadFixture(deployDao);
+      const args = await signDelegation(token, alice, outsider.address);
+      await expect(token.connect(relayer).delegateBySig(...args))
+        .to.be.revertedWithCustomError(token, "VotingTokenDelegationRestricted")
+        .withArgs(alice.address, outsider.address);
+      expect(await token.nonces(alice.address)).to.equal(0n); // nothing spent
+      expect(await token.getVotes(outsider.address)).to.equal(0n);
+    });
+
+    it("lets an account delegate to itself, directly or by signature", async function () {
+      const { token, timelockSigner, outsider, project, relayer } = await loadFixture(daoWithTimelockSigner);
+      for (const member of [outsider, project]) await token.connect(timelockSigner).mint(member.address, 5n * TOKEN);
+      await expect(token.connect(outsider).delegate(outsider.address))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(outsider.address, ethers.ZeroAddress, outsider.address);
+      expect(await token.getVotes(outsider.address)).to.equal(5n * TOKEN);
+      await expect(token.connect(relayer).delegateBySig(...(await signDelegation(token, project, project.address))))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(project.address, ethers.ZeroAddress, project.address);
+      expect(await token.getVotes(project.address)).to.equal(5n * TOKEN);
+    });
+
     it("still lets the timelock mint and burn, moving the votes", async function () {
       const { token, timelockSigner, alice, outsider } = await loadFixture(daoWithTimelockSigner);
       await token.connect(timelockSigner).mint(outsider.address, 5n * TOKEN);
@@ -69,6 +120,17 @@ describe("VotingToken", function () {
   });
 
   describe("when transferable", function () {
+    it("lets a holder delegate to anyone, directly or by signature", async function () {
+      const { token, alice, bob, outsider, relayer } = await loadFixture(deployTransferableDao);
+      await expect(token.connect(alice).delegate(outsider.address))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(alice.address, alice.address, outsider.address);
+      expect(await token.getVotes(outsider.address)).to.equal(400n * TOKEN);
+      expect(await token.getVotes(alice.address)).to.equal(0n);
+      await token.connect(relayer).delegateBySig(...(await signDelegation(token, bob, outsider.address)));
+      expect(await token.getVotes(outsider.address)).to.equal(700n * TOKEN);
+    });
+
     it("moves tokens and the delegated votes with them", async function () {
       const { token, alice, bob } = await loadFixture(deployTransferableDao);
       await token.connect(alice).transfer(bob.address, 100n * TOKEN);

@@ -21,11 +21,13 @@ describe("DAO wiring", function () {
       }
     });
 
-    it("makes the governor the timelock's only proposer and canceller, and anyone an executor", async function () {
-      const { timelock, governor, params } = await loadFixture(deployDao);
+    it("makes the governor the timelock's only proposer, canceller and executor (no open executor role)", async function () {
+      const { timelock, governor, params, deployer } = await loadFixture(deployDao);
       expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), governor.target)).to.equal(true);
       expect(await timelock.hasRole(await timelock.CANCELLER_ROLE(), governor.target)).to.equal(true);
-      expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), ethers.ZeroAddress)).to.equal(true);
+      expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), governor.target)).to.equal(true);
+      expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), ethers.ZeroAddress)).to.equal(false);
+      expect(await timelock.hasRole(await timelock.EXECUTOR_ROLE(), deployer.address)).to.equal(false);
       expect(await timelock.getMinDelay()).to.equal(params.timelockDelay);
       expect(await governor.timelock()).to.equal(timelock.target);
     });
@@ -34,6 +36,7 @@ describe("DAO wiring", function () {
       const { deployer, ledger, timelock, token, claims, governor } = await loadFixture(deployDao);
       for (const role of [
         await timelock.DEFAULT_ADMIN_ROLE(), await timelock.PROPOSER_ROLE(), await timelock.CANCELLER_ROLE(),
+        await timelock.EXECUTOR_ROLE(),
       ]) {
         expect(await timelock.hasRole(role, deployer.address)).to.equal(false);
       }
@@ -131,6 +134,28 @@ describe("DAO wiring", function () {
       expect(await dao.timelock.hasRole(ethers.ZeroHash, deployer!.address)).to.equal(false);
     });
 
+    it("closes the open executor role of a timelock an older wiring deployed", async function () {
+      const { params } = await loadFixture(deployDao);
+      const [deployer] = await ethers.getSigners();
+      const ledger = await new CarbonLedger__factory(deployer).deploy(deployer!.address, 3_600);
+      const fresh = { ...params, ledger: await ledger.getAddress() };
+      // The earlier wiring: address(0) as executor, i.e. anyone executes.
+      const old = await new Timelock__factory(deployer).deploy(0, [], [ethers.ZeroAddress], deployer!.address);
+      const executor = await old.EXECUTOR_ROLE();
+      expect(await old.hasRole(executor, ethers.ZeroAddress)).to.equal(true);
+      const changed: WiringStep[] = [];
+      const dao = await wireDao(deployer!, fresh, {
+        existing: { timelock: old.target as string },
+        waitUntil,
+        onStep: (step, _a, didChange) => {
+          if (didChange) changed.push(step);
+        },
+      });
+      expect(changed).to.include("governor-roles");
+      expect(await old.hasRole(executor, ethers.ZeroAddress)).to.equal(false);
+      expect(await old.hasRole(executor, dao.governor.target)).to.equal(true);
+    });
+
     it("adopts a deployment sent before an interruption instead of deploying it again", async function () {
       const { params } = await loadFixture(deployDao);
       const [deployer] = await ethers.getSigners();
@@ -170,14 +195,14 @@ describe("DAO wiring", function () {
       await ethers.provider.send("evm_setAutomine", [false]);
       try {
         const inFlight = await deployer!.sendTransaction(
-          await factory.getDeployTransaction(0, [], [ethers.ZeroAddress], deployer!.address),
+          await factory.getDeployTransaction(0, [], [], deployer!.address),
         );
         const mine = new Promise((resolve) => setTimeout(resolve, 200)).then(() => ethers.provider.send("evm_mine", []));
         const sends: string[] = [];
         const receipt = await deployOnce(
           deployer!,
           inFlight.hash,
-          () => factory.getDeployTransaction(0, [], [ethers.ZeroAddress], deployer!.address),
+          () => factory.getDeployTransaction(0, [], [], deployer!.address),
           (hash) => {
             sends.push(hash);
           },

@@ -233,12 +233,17 @@ export function registerHolder(program: Command): void {
         claim: claimId, account: r.claim.account, year: Number(r.claim.year), kind: KIND_NAMES[Number(r.claim.kind)], value: r.claim.value,
         baseYear: Number(r.claim.baseYear), evidenceHash: r.claim.evidenceHash, uri: r.claim.uri,
         verdict: VERDICTS[Number(r.verdict.verdict)], proposal: r.verdict.proposalId, reasonHash: r.verdict.reasonHash,
-        emissions: r.totals.emissions, offsetsRetired: r.totals.offsetsRetired, recsRetired: r.totals.recsRetired, netPosition: r.totals.netPosition,
-        consistent: r.consistent,
+        // live: the ledger now; frozen: the figures the verdict was based on (zero while pending)
+        emissions: r.live.totals.emissions, offsetsRetired: r.live.totals.offsetsRetired, recsRetired: r.live.totals.recsRetired, netPosition: r.live.totals.netPosition,
+        consistent: r.live.consistent,
+        frozenEmissions: r.frozen.totals.emissions, frozenOffsetsRetired: r.frozen.totals.offsetsRetired, frozenRecsRetired: r.frozen.totals.recsRetired,
+        frozenNetPosition: r.frozen.totals.netPosition, frozenConsistent: r.frozen.consistent, changedSinceVerdict: r.changedSinceVerdict,
       };
+      const decided = Number(r.verdict.verdict) !== 0;
       emit(g.json === true, view, () => [
         `claim ${claimId}: ${view.kind ?? ""} for ${view.year} by ${view.account}; verdict ${view.verdict ?? ""}`,
-        `  ledger: emissions ${formatAmount(view.emissions, "mass")}, retired offsets ${formatAmount(view.offsetsRetired, "mass")}, net ${formatAmount(view.netPosition, "mass")}; consistent with the claim: ${view.consistent ? "yes" : "no"}`,
+        ...(decided ? [`  at the verdict: emissions ${formatAmount(view.frozenEmissions, "mass")}, retired offsets ${formatAmount(view.frozenOffsetsRetired, "mass")}, net ${formatAmount(view.frozenNetPosition, "mass")}; consistent with the claim: ${view.frozenConsistent ? "yes" : "no"}`] : []),
+        `  ledger now: emissions ${formatAmount(view.emissions, "mass")}, retired offsets ${formatAmount(view.offsetsRetired, "mass")}, net ${formatAmount(view.netPosition, "mass")}; consistent with the claim: ${view.consistent ? "yes" : "no"}${view.changedSinceVerdict ? " (changed since the verdict)" : ""}`,
       ]);
     }));
 }
