@@ -100,7 +100,7 @@ export function formatValue(value: unknown, param: AbiParam, ctx: HumanContext =
 }
 
 function formatTuple(values: unknown[], param: AbiParam, ctx: HumanContext, human: boolean): string {
-  const components = param.components ?? values.map(() => ({ type: "" }));
+  const components: readonly AbiParam[] = param.components ?? values.map(() => ({ type: "" }));
   const typeIndex = components.findIndex((c) => c.name === "tokenType");
   const inner = typeIndex >= 0 ? { ...ctx, quantity: quantityOfType(Number(values[typeIndex])) } : ctx;
   return `{${components.map((c, i) => `${c.name ?? i}: ${formatValue(values[i], c, inner, human)}`).join(", ")}}`;
