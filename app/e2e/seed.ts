@@ -150,12 +150,14 @@ async function main(): Promise<void> {
 
   // A correction after a field audit: revoke from the project and void part of Bluewater's retirement.
   const correction: Proposal = {
-    targets: [ledgerAddress, ledgerAddress], values: [0n, 0n],
+    targets: [ledgerAddress, ledgerAddress, ledgerAddress], values: [0n, 0n, 0n],
     calldatas: [
+      // The deployment does not set the ledger's proposal source yet: without it revocations record proposal 0.
+      iface.encodeFunctionData("setProposalSource", [deployed.contracts.ClimateGovernor?.address ?? ""]),
       iface.encodeFunctionData("revoke", [await addr(project), offsetId, t("10t"), "Field audit: 10 t double counted"]),
       iface.encodeFunctionData("voidRetirement", [await addr(bluewater), offsetId, await addr(bluewater), 2023, t("50t"), "Field audit: plot 7 burned"]),
     ],
-    description: `Correct RF-12 after the field audit\n\nRevoke 10 t from the project and void 50 t of Bluewater's 2023 retirement.\n\n#proposer=${proposer}`,
+    description: `Correct RF-12 after the field audit\n\nLet the ledger record the deciding proposal, revoke 10 t from the project and void 50 t of Bluewater's 2023 retirement.\n\n#proposer=${proposer}`,
   };
   const correctionProposal = await propose(correction);
   await increase(Number(await governor.votingDelay()) + 1);

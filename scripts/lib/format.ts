@@ -40,7 +40,7 @@ export interface HumanContext {
   roles?: Record<string, string>;
 }
 
-const AMOUNT_ARGS = new Set(["amount", "available", "needed", "retired", "issued", "emissions", "offsetsRetired", "recsRetired", "netPosition"]);
+const AMOUNT_ARGS = new Set(["amount", "available", "needed", "balance", "retired", "issued", "emissions", "offsetsRetired", "recsRetired", "netPosition"]);
 const DATE_ARGS = new Set(["fromDate", "thruDate", "timestamp", "deadline", "decidedAt", "createdAt"]);
 const DURATION_ARGS = new Set(["newVotingDelay", "newVotingPeriod", "newVoteExtension", "newDelay", "delay", "minDelay"]);
 
@@ -82,6 +82,7 @@ export function formatValue(value: unknown, param: AbiParam, ctx: HumanContext =
     const v = BigInt(value);
     if (param.type === "uint256" && name === "id") return hex32(v);
     if (!human) return v.toString();
+    if (param.type === "uint256" && name === "tokenId") return hex32(v);
     if (AMOUNT_ARGS.has(name) && ctx.quantity !== undefined) return formatAmount(v, ctx.quantity);
     if (DATE_ARGS.has(name)) return formatDate(v);
     if (DURATION_ARGS.has(name)) return formatDuration(v);
