@@ -42,9 +42,14 @@ export function WalletProvider({ children }: { children: ReactNode }) {
   const [devAccounts, setDevAccounts] = useState<Account[]>([]);
   useEffect(() => {
     if (!dev) return;
-    void import("viem/accounts").then(({ mnemonicToAccount }) => {
-      setDevAccounts(Array.from({ length: DEV_ACCOUNTS }, (_, i) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i })));
-    });
+    // One PBKDF2 for the seed, then 20 cheap derivations; after the first render so pages are not held up.
+    const timer = setTimeout(() => {
+      void Promise.all([import("viem/accounts"), import("@scure/bip39")]).then(([{ HDKey, hdKeyToAccount }, { mnemonicToSeedSync }]) => {
+        const root = HDKey.fromMasterSeed(mnemonicToSeedSync(DEV_MNEMONIC));
+        setDevAccounts(Array.from({ length: DEV_ACCOUNTS }, (_, i) => hdKeyToAccount(root, { addressIndex: i })));
+      });
+    }, 0);
+    return () => clearTimeout(timer);
   }, [dev]);
   const injected = useAccount();
   const { data: injectedClient } = useWalletClient();

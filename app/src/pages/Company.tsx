@@ -10,7 +10,7 @@ import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import { useDeployment, useSuite } from "../chain";
 import type { Figures, Holding } from "../data";
-import { useHoldings, useRetirements, useYearTotals } from "../data";
+import { useHoldings, useIssuances, useRetirements, useYearTotals } from "../data";
 import { TxStatus, useTx } from "../tx";
 import { AccountLink, download, Failed, href, Loading, TokenLink } from "../ui";
 import { useWallet } from "../wallet";
@@ -247,6 +247,8 @@ export default function Company({ address }: { address: string }) {
   const totals = useYearTotals(company);
   const holdings = useHoldings(company);
   const retirements = useRetirements({ beneficiary: company });
+  const issuances = useIssuances();
+  const typeOf = (id: bigint) => issuances.data?.find((i) => i.id === id)?.tokenType ?? 2;
   const registered = useReadContract({ ...suite.ledger, functionName: "isParticipant", args: [company ?? "0x0000000000000000000000000000000000000000"], query: { enabled: valid } });
   const limited = useReadContract({ ...suite.ledger, functionName: "limitedMode" });
   const rows = useMemo(() => totals.data ?? [], [totals.data]);
@@ -274,7 +276,7 @@ export default function Company({ address }: { address: string }) {
         </table>
       )}
       <h2>Retirements for this company</h2>
-      <ul>{retirements.data?.map((r) => <li key={`${r.tx}-${r.logIndex}`}><a href={href("certificate", r.tx, r.logIndex)}>Certificate</a>: {formatAmount(r.amount as bigint, "mass")} of <TokenLink id={r.id as bigint} /> — {r.reason}</li>)}</ul>
+      <ul>{retirements.data?.map((r) => <li key={`${r.tx}-${r.logIndex}`}><a href={href("certificate", r.tx, r.logIndex)}>Certificate</a>: {formatAmount(r.amount as bigint, quantityOfType(typeOf(r.id as bigint)))} of <TokenLink id={r.id as bigint} /> — {r.reason}</li>)}</ul>
       <h2>Act for this company</h2>
       {!acting ? <p className="warn">To transfer, retire or claim, choose this company's account (development) or connect its wallet. Viewing as {wallet.account ?? "nobody"}.</p> : holdings.data !== undefined && (
         <div className="grid2">
