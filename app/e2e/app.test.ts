@@ -144,7 +144,7 @@ describe("web app in Chromium", function () {
     const m2 = await nonce("member2");
     await page.getByText("You have already voted on this proposal.").waitFor();
     await page.getByRole("button", { name: "Cast vote" }).click();
-    await page.getByRole("alert").filter({ hasText: /GovernorAlreadyCastVote\(voter=0x/ }).waitFor();
+    await page.getByRole("alert").filter({ hasText: /GovernorAlreadyCastVote\(voter=DAO member 2 \(0x[0-9a-fA-F]{40}\)\)/ }).waitFor();
     assert.equal(await nonce("member2"), m2);
   });
 
