@@ -9,6 +9,7 @@
 import { Interface, isHexString } from "ethers";
 import type { ErrorDescription, InterfaceAbi, Result } from "ethers";
 import type { Parsed } from "../../lib/units";
+import { formatCall } from "../../lib/format";
 
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
@@ -47,23 +48,9 @@ export function findRevertData(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Formats a decoded value readably: bigints in decimal, nested arrays in brackets, byte strings as hex. */
-function formatValue(value: unknown): string {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
-  return String(value);
-}
-
-/** `Name(arg=value, ...)` of a decoded custom error, with the argument names of the ABI. */
+/** `Name(arg=value, ...)` of a decoded custom error, with the argument names of the ABI (base units). */
 export function formatErrorDescription(description: ErrorDescription): string {
-  const args = description.fragment.inputs.map((input, i) => {
-    const value: unknown = (description.args as Result)[i];
-    const shown = input.type === "uint256" && input.name === "id" && typeof value === "bigint"
-      ? `0x${value.toString(16).padStart(64, "0")}`
-      : formatValue(value);
-    return `${input.name === "" ? `arg${i}` : input.name}=${shown}`;
-  });
-  return `${description.name}(${args.join(", ")})`;
+  return formatCall(description.name, description.fragment.inputs, [...(description.args as Result)]);
 }
 
 /** Decodes revert data against the given ABIs: a custom error by name, Error(string), Panic(uint256). */

@@ -2,7 +2,7 @@
  * Ledger library for the command line, the demo and the tests: typed contract and values in, plain data out.
  * Reads are O(1) calls or log queries from the deployment block; nothing here prints or exits.
  */
-import { AbiCoder, keccak256, solidityPackedKeccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
 import type { CarbonLedger } from "../../../typechain-types";
 import { attributedYear, formatAmount, formatDate } from "../../lib/units";
 import type { Quantity } from "../../lib/units";
@@ -111,10 +111,8 @@ export async function balancesOf(ledger: CarbonLedger, account: string, fromBloc
   return holdings.sort((a, b) => a.tokenType - b.tokenType || (a.id < b.id ? -1 : 1));
 }
 
-/** The commitment to a beneficiary's name stored on chain: keccak256(utf8(name) ++ salt). */
-export function nameCommitment(name: string, salt: string): string {
-  return solidityPackedKeccak256(["string", "bytes32"], [name, salt]);
-}
+/** The commitment to a beneficiary's name stored on chain: keccak256(utf8(name) ++ salt) (scripts/lib/commitment). */
+export { nameCommitment } from "../../lib/commitment";
 
 /** A retirement receipt, from the Retired log. */
 export interface RetirementReceipt {
