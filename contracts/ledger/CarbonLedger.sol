@@ -68,6 +68,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         uint40 thruDate;
         address issuee;
         uint40 createdAt;
+        uint32 recordCount; // records bound at issuance (bounded by calldata), so a copy must name all of them
         string metadata;
     }
 
@@ -223,12 +224,16 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         }
     }
 
-    /// @dev Whether existing `id` holds exactly what `request` asks for: amount, period and every record.
+    /**
+     * @dev Whether existing `id` holds exactly what `request` asks for: amount, period, metadata and the very same
+     * records (as many, each bound to `id`).
+     */
     function _isIdentical(uint256 id, IssueRequest calldata request) private view returns (bool) {
         StoredRecord storage record = _records[id];
         if (
             _supply[id].issued != request.amount || record.fromDate != request.fromDate
-                || record.thruDate != request.thruDate
+                || record.thruDate != request.thruDate || record.recordCount != request.records.length
+                || keccak256(bytes(record.metadata)) != keccak256(bytes(request.metadata))
         ) return false;
         bytes32[] calldata records = request.records;
         for (uint256 i = 0; i < records.length; ++i) {
@@ -308,6 +313,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         stored.thruDate = request.thruDate;
         stored.issuee = request.issuee;
         stored.createdAt = uint40(block.timestamp);
+        stored.recordCount = uint32(request.records.length); // calldata arrays cannot approach 2^32 entries
         if (bytes(request.metadata).length != 0) stored.metadata = request.metadata;
     }
 

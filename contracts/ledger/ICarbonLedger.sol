@@ -284,7 +284,7 @@ interface ICarbonLedger {
 
     /**
      * @notice Submits several attestations in one transaction. An attestation whose token already exists with the
-     * identical record (amount, period, records) is skipped with {IssuanceSkipped}, so a racer who submitted one of
+     * identical record (amount, period, metadata, the same records) is skipped with {IssuanceSkipped}, so a racer who submitted one of
      * them first does not sink the batch; any other failure, a conflicting record included, reverts it all.
      * @return ids The token ids, in order (issued or found identical).
      */
