@@ -32,6 +32,26 @@ contract LedgerSnapshotMock {
         bool paused;
     }
 
+    /**
+     * @notice For each (type, scope) pair given, which of `evidence` are used there and which token each of `records`
+     * backs there (0: none): the scoped spending state of the ledger, in one call.
+     */
+    function scoped(
+        address ledger,
+        uint8[] calldata tokenTypes,
+        address[] calldata scopes,
+        bytes32[] calldata evidence,
+        bytes32[] calldata records
+    ) external view returns (bool[][] memory used, uint256[][] memory bound) {
+        ICarbonLedger reader = ICarbonLedger(ledger);
+        used = new bool[][](scopes.length);
+        bound = new uint256[][](scopes.length);
+        for (uint256 k = 0; k < scopes.length; ++k) {
+            used[k] = reader.evidenceUsed(tokenTypes[k], scopes[k], evidence);
+            bound[k] = reader.recordTokens(tokenTypes[k], scopes[k], records);
+        }
+    }
+
     /// @notice Reads `ledger` for every id, account and year given.
     function snapshot(address ledger, uint256[] calldata ids, address[] calldata accounts, uint16[] calldata yearList)
         external

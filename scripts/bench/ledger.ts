@@ -1,6 +1,7 @@
 import type { GasScenario } from "./scenario";
 import { gasOf, text } from "./scenario";
 import { attestationDomain, signAttestation } from "../ledger/attestation";
+import { fabricRecordKey, TOKEN_TYPE, tokenIdOf } from "../ledger/token-id";
 
 const JAN_2024 = 1_704_067_200;
 const FEB_2024 = 1_706_745_600;
@@ -22,13 +23,18 @@ export const ledgerScenarios: GasScenario[] = [
     await ledger.grantRole(await ledger.EMISSIONS_AUDITOR_ROLE(), auditor.address);
 
     let nonce = 0;
-    const request = (tokenType: number, issuee: string) => ({
+    let recordNonce = 0;
+    /** Fresh record keys, as the oracle derives one per Fabric record. */
+    const records = (n: number) => Array.from({ length: n }, () => fabricRecordKey(`bench-record-${recordNonce++}`));
+    /** A request; audited emissions name one record (or `recordCount`), RECs and offsets none. */
+    const request = (tokenType: number, issuee: string, recordCount = tokenType === TOKEN_TYPE.Emissions ? 1 : 0) => ({
       tokenType,
       issuee,
       amount: 1_000_000n,
       fromDate: JAN_2024,
       thruDate: FEB_2024 - 1,
       evidenceHash: ethers.keccak256(ethers.toUtf8Bytes(`bench evidence ${nonce++}`)),
+      records: records(recordCount),
       metadata: text(20),
     });
 
@@ -38,6 +44,10 @@ export const ledgerScenarios: GasScenario[] = [
     const offset = request(2, holder.address);
     out["issue.offset"] = await gasOf(ledger.issue(offset));
     out["issue.emissions"] = await gasOf(ledger.issue(request(3, emitter.address)));
+    // Marginal gas of one more record: 11 records against 1, over 10 (same emitter, so the same warm slots).
+    const oneRecord = await gasOf(ledger.issue(request(3, emitter.address, 1)));
+    const elevenRecords = await gasOf(ledger.issue(request(3, emitter.address, 11)));
+    out["issue.emissions.perRecord"] = Math.ceil((elevenRecords - oneRecord) / 10);
 
     const attested = request(3, emitter.address);
     const deadline = JAN_2024 * 2;
@@ -52,7 +62,7 @@ export const ledgerScenarios: GasScenario[] = [
     }));
     out["issue.batch10.perToken"] = Math.ceil((await gasOf(ledger.issueBatch(batch))) / 10);
 
-    const id = offset.evidenceHash;
+    const id = tokenIdOf(TOKEN_TYPE.Offset, admin.address, offset.evidenceHash); // scope: its issuer
     const transfer = () => ledger.connect(holder).safeTransferFrom(holder.address, other.address, id, 1_000, "0x");
     out["transfer.newHolder"] = await gasOf(transfer());
     out["transfer.existingHolder"] = await gasOf(transfer());
@@ -68,6 +78,8 @@ export const ledgerScenarios: GasScenario[] = [
     out["retire.first"] = await gasOf(retire());
     out["retire.later"] = await gasOf(retire());
     out["revoke"] = await gasOf(ledger.revoke(holder.address, id, 1_000, text(20)));
+    // Fraud found after retirement: void part of what the holder retired for its beneficiary in 2024.
+    out["retire.void"] = await gasOf(ledger.voidRetirement(holder.address, id, holder.address, 2024, 500, text(20)));
     return out;
   },
 ];

@@ -223,9 +223,25 @@ describe("attestation threshold", function () {
     expect(await f.ledger.attestationThreshold()).to.equal(1);
   });
 
-  it("does not affect direct issuance by an auditor", async function () {
+  it("above one, blocks direct issuance of audited emissions by a single auditor (LedgerEmissionsNeedAttestation)", async function () {
     const f = await loadFixture(deployLedger);
     await f.ledger.connect(f.admin).setAttestationThreshold(3);
+    await expect(
+      f.ledger.connect(f.auditor).issue(issueRequest({ tokenType: TokenType.Emissions, issuee: f.acme.address })),
+    )
+      .to.be.revertedWithCustomError(f.ledger, "LedgerEmissionsNeedAttestation")
+      .withArgs(3);
+    // RECs and offsets have no attestation path: their issuers still issue directly.
+    await expect(f.ledger.connect(f.recIssuer).issue(issueRequest({ issuee: f.alice.address }))).to.emit(
+      f.ledger,
+      "Issued",
+    );
+  });
+
+  it("at one, lets a single auditor issue audited emissions directly", async function () {
+    const f = await loadFixture(deployLedger);
+    await f.ledger.connect(f.admin).setAttestationThreshold(2);
+    await f.ledger.connect(f.admin).setAttestationThreshold(1);
     await expect(
       f.ledger.connect(f.auditor).issue(issueRequest({ tokenType: TokenType.Emissions, issuee: f.acme.address })),
     ).to.emit(f.ledger, "Issued");

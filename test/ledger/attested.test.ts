@@ -6,9 +6,10 @@ import { expectNoChange } from "../helpers/state";
 import {
   attest,
   deployLedger,
-  idOf,
+  freshRecord,
   issueRequest,
   issued,
+  requestId,
   TokenType,
   type Attestation,
   type IssueRequest,
@@ -23,10 +24,11 @@ const emissions = (f: LedgerFixture, overrides: Partial<IssueRequest> = {}): Iss
 
 /** What a failing attested issuance must leave untouched. */
 const unissued = (f: LedgerFixture, a: Attestation) => async () => ({
-  exists: await f.ledger.exists(idOf(a.request.evidenceHash)),
-  issued: await f.ledger.issuedOf(idOf(a.request.evidenceHash)),
-  balance: await f.ledger.balanceOf(a.request.issuee, idOf(a.request.evidenceHash)),
+  exists: await f.ledger.exists(requestId(f, a.request)),
+  issued: await f.ledger.issuedOf(requestId(f, a.request)),
+  balance: await f.ledger.balanceOf(a.request.issuee, requestId(f, a.request)),
   totals: (await f.ledger.yearTotals(a.request.issuee, 2024)).toString(),
+  records: (await f.ledger.recordTokens(a.request.tokenType, a.request.issuee, a.request.records)).toString(),
 });
 
 describe("issueAttested", function () {
@@ -34,13 +36,23 @@ describe("issueAttested", function () {
     const f = await loadFixture(deployLedger);
     const request = emissions(f);
     const a = await attest(f, request, [f.auditor]);
-    const id = idOf(request.evidenceHash);
+    const id = requestId(f, request);
 
     expect(await f.ledger.connect(f.outsider).issueAttested.staticCall(a)).to.equal(id);
     const tx = f.ledger.connect(f.outsider).issueAttested(a);
     await expect(tx)
       .to.emit(f.ledger, "Issued")
-      .withArgs(id, f.auditor.address, f.acme.address, TokenType.Emissions, request.amount, request.fromDate, request.thruDate);
+      .withArgs(
+        id,
+        f.auditor.address,
+        f.acme.address,
+        TokenType.Emissions,
+        request.amount,
+        request.fromDate,
+        request.thruDate,
+        request.evidenceHash,
+      );
+    await expect(tx).to.emit(f.ledger, "RecordsBound").withArgs(id, request.records);
     await expect(tx).to.emit(f.ledger, "Attested").withArgs(id, f.outsider.address, [f.auditor.address]);
     await expect(tx)
       .to.emit(f.ledger, "TransferSingle")
@@ -82,21 +94,42 @@ describe("issueAttested", function () {
     const f = await loadFixture(deployLedger);
     const a = await attest(f, emissions(f), [f.auditor]);
     await f.ledger.issueAttested(a);
-    await expectNoChange(unissued(f, a), () =>
+    const state = async () => ({
+      issued: await f.ledger.issuedOf(requestId(f, a.request)),
+      totals: (await f.ledger.yearTotals(a.request.issuee, 2024)).toString(),
+    });
+    await expectNoChange(state, () =>
       expect(f.ledger.connect(f.bob).issueAttested(a))
         .to.be.revertedWithCustomError(f.ledger, "LedgerEvidenceUsed")
-        .withArgs(a.request.evidenceHash),
+        .withArgs(a.request.evidenceHash, requestId(f, a.request)),
     );
   });
 
-  it("refuses evidence already used by a direct issuance (LedgerEvidenceUsed)", async function () {
+  it("refuses evidence already used by a direct issuance in the same scope (LedgerEvidenceUsed)", async function () {
     const f = await loadFixture(deployLedger);
-    const direct = issueRequest({ tokenType: TokenType.Offset, issuee: f.bob.address });
-    await issued(f, direct);
-    const a = await attest(f, emissions(f, { evidenceHash: direct.evidenceHash }), [f.auditor]);
+    const direct = emissions(f);
+    const id = await issued(f, direct);
+    const a = await attest(f, emissions(f, { evidenceHash: direct.evidenceHash }), [f.auditors[1]!]);
     await expect(f.ledger.issueAttested(a))
       .to.be.revertedWithCustomError(f.ledger, "LedgerEvidenceUsed")
-      .withArgs(direct.evidenceHash);
+      .withArgs(direct.evidenceHash, id);
+    // An offset under the same hash is another scope and type: it does not block the emitter's issuance.
+    const offset = issueRequest({ tokenType: TokenType.Offset, issuee: f.bob.address });
+    await issued(f, offset);
+    const b = await attest(f, emissions(f, { issuee: f.globex.address, evidenceHash: offset.evidenceHash }), [f.auditor]);
+    await expect(f.ledger.issueAttested(b)).to.emit(f.ledger, "Attested");
+  });
+
+  it("refuses a record already bound in the emitter's scope (LedgerRecordUsed)", async function () {
+    const f = await loadFixture(deployLedger);
+    const first = emissions(f);
+    const id = await issued(f, first);
+    const a = await attest(f, emissions(f, { records: [first.records[0]!] }), [f.auditor]);
+    await expectNoChange(unissued(f, a), () =>
+      expect(f.ledger.issueAttested(a))
+        .to.be.revertedWithCustomError(f.ledger, "LedgerRecordUsed")
+        .withArgs(first.records[0], id),
+    );
   });
 
   it("reverts with LedgerInvalidTokenType for anything but audited emissions", async function () {
@@ -136,7 +169,7 @@ describe("issueAttested", function () {
       .withArgs(f.auditor.address);
   });
 
-  it("binds the signature to the request: a tampered amount recovers a stranger", async function () {
+  it("binds the signature to the request: a tampered amount recovers a stranger (LedgerAttestationInvalidSignature)", async function () {
     const f = await loadFixture(deployLedger);
     const a = await attest(f, emissions(f), [f.auditor]);
     const tampered: Attestation = { ...a, request: { ...a.request, amount: a.request.amount * 10n } };
@@ -145,8 +178,19 @@ describe("issueAttested", function () {
     expect(stranger).to.not.equal(f.auditor.address);
     await expectNoChange(unissued(f, tampered), () =>
       expect(f.ledger.issueAttested(tampered))
-        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationSignerNotAuditor")
-        .withArgs(stranger),
+        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationInvalidSignature")
+        .withArgs(f.auditor.address),
+    );
+  });
+
+  it("binds the signature to the records: another record list is refused (LedgerAttestationInvalidSignature)", async function () {
+    const f = await loadFixture(deployLedger);
+    const a = await attest(f, emissions(f), [f.auditor]);
+    const swapped: Attestation = { ...a, request: { ...a.request, records: [freshRecord()] } };
+    await expectNoChange(unissued(f, swapped), () =>
+      expect(f.ledger.issueAttested(swapped))
+        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationInvalidSignature")
+        .withArgs(f.auditor.address),
     );
   });
 
@@ -157,43 +201,71 @@ describe("issueAttested", function () {
     const elsewhere = attestationDomain(f.domain.chainId as bigint, f.bob.address);
     const a = await signAttestation(request, deadline, [f.auditor], elsewhere);
     const stranger = recoverAddress(await f.ledger.attestationDigest(request, deadline), a.signatures[0] as string);
+    expect(stranger).to.not.equal(f.auditor.address);
     await expect(f.ledger.issueAttested(a))
-      .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationSignerNotAuditor")
-      .withArgs(stranger);
+      .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationInvalidSignature")
+      .withArgs(f.auditor.address);
   });
 
+  it("reverts with LedgerAttestationInvalidSignature when a signer is named for another auditor's signature", async function () {
+    const f = await loadFixture(deployLedger);
+    const a = await attest(f, emissions(f), [f.auditors[1]!]);
+    const misnamed: Attestation = { ...a, signers: [f.auditors[0]!.address] };
+    await expectNoChange(unissued(f, misnamed), () =>
+      expect(f.ledger.issueAttested(misnamed))
+        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationInvalidSignature")
+        .withArgs(f.auditors[0]!.address),
+    );
+  });
+
+  it("reverts with LedgerAttestationSignaturesMismatch when signers and signatures differ in number", async function () {
+    const f = await loadFixture(deployLedger);
+    const a = await attest(f, emissions(f), [f.auditor]);
+    const extra: Attestation = { ...a, signatures: [a.signatures[0]!, a.signatures[0]!] };
+    await expectNoChange(unissued(f, extra), async () => {
+      await expect(f.ledger.issueAttested(extra))
+        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationSignaturesMismatch")
+        .withArgs(1, 2);
+      await expect(f.ledger.issueAttested({ ...a, signatures: [] }))
+        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationSignaturesMismatch")
+        .withArgs(1, 0);
+    });
+  });
+
+  // SignatureChecker reports a malformed ECDSA signature as invalid rather than reverting with ECDSA's own errors.
   describe("malformed signatures", function () {
-    it("reverts with ECDSAInvalidSignatureLength for a signature that is not 65 bytes", async function () {
+    it("reverts with LedgerAttestationInvalidSignature for a signature that is not 65 bytes", async function () {
       const f = await loadFixture(deployLedger);
       const a = await attest(f, emissions(f), [f.auditor]);
       const short: Attestation = { ...a, signatures: ["0x1234"] };
       await expectNoChange(unissued(f, short), () =>
         expect(f.ledger.issueAttested(short))
-          .to.be.revertedWithCustomError(f.ledger, "ECDSAInvalidSignatureLength")
-          .withArgs(2),
+          .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationInvalidSignature")
+          .withArgs(f.auditor.address),
       );
     });
 
-    it("reverts with ECDSAInvalidSignatureS for a malleable (high-s) signature", async function () {
+    it("reverts with LedgerAttestationInvalidSignature for a malleable (high-s) signature", async function () {
       const f = await loadFixture(deployLedger);
       const a = await attest(f, emissions(f), [f.auditor]);
       const sig = Signature.from(a.signatures[0] as string);
       const highS = SECP256K1_N - BigInt(sig.s);
       const flipped = concat([sig.r, toBeHex(highS, 32), toBeHex(sig.v === 27 ? 28 : 27, 1)]);
+      // The flipped signature is as valid on the curve as the original; the contract refuses it all the same.
+      expect(highS > SECP256K1_N / 2n).to.equal(true);
       await expect(f.ledger.issueAttested({ ...a, signatures: [flipped] }))
-        .to.be.revertedWithCustomError(f.ledger, "ECDSAInvalidSignatureS")
-        .withArgs(toBeHex(highS, 32));
+        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationInvalidSignature")
+        .withArgs(f.auditor.address);
     });
 
-    it("reverts with ECDSAInvalidSignature when nothing can be recovered", async function () {
+    it("reverts with LedgerAttestationInvalidSignature when nothing can be recovered", async function () {
       const f = await loadFixture(deployLedger);
       const a = await attest(f, emissions(f), [f.auditor]);
       const sig = Signature.from(a.signatures[0] as string);
       const badV = concat([sig.r, sig.s, "0x1d"]);
-      await expect(f.ledger.issueAttested({ ...a, signatures: [badV] })).to.be.revertedWithCustomError(
-        f.ledger,
-        "ECDSAInvalidSignature",
-      );
+      await expect(f.ledger.issueAttested({ ...a, signatures: [badV] }))
+        .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationInvalidSignature")
+        .withArgs(f.auditor.address);
     });
   });
 
@@ -208,12 +280,21 @@ describe("issueAttested", function () {
     it("issues with two distinct auditors ascending; the lowest signer is the issuer", async function () {
       const { f, low, high } = await thresholdTwo();
       const a = await attest(f, emissions(f), [high, low]); // the helper orders them
-      const id = idOf(a.request.evidenceHash);
+      const id = requestId(f, a.request);
       const tx = f.ledger.connect(f.outsider).issueAttested(a);
       await expect(tx).to.emit(f.ledger, "Attested").withArgs(id, f.outsider.address, [low.address, high.address]);
       await expect(tx)
         .to.emit(f.ledger, "Issued")
-        .withArgs(id, low.address, f.acme.address, TokenType.Emissions, a.request.amount, a.request.fromDate, a.request.thruDate);
+        .withArgs(
+          id,
+          low.address,
+          f.acme.address,
+          TokenType.Emissions,
+          a.request.amount,
+          a.request.fromDate,
+          a.request.thruDate,
+          a.request.evidenceHash,
+        );
     });
 
     it("accepts more signatures than the threshold", async function () {
@@ -221,7 +302,7 @@ describe("issueAttested", function () {
       const a = await attest(f, emissions(f), [low, mid, high]);
       await expect(f.ledger.issueAttested(a))
         .to.emit(f.ledger, "Attested")
-        .withArgs(idOf(a.request.evidenceHash), f.admin.address, [low.address, mid.address, high.address]);
+        .withArgs(requestId(f, a.request), f.admin.address, [low.address, mid.address, high.address]);
     });
 
     it("reverts with LedgerAttestationInsufficientSignatures for one signature", async function () {
@@ -237,7 +318,11 @@ describe("issueAttested", function () {
     it("reverts with LedgerAttestationSignersNotAscending for the same auditor twice", async function () {
       const { f, low } = await thresholdTwo();
       const a = await attest(f, emissions(f), [low]);
-      const twice: Attestation = { ...a, signatures: [a.signatures[0] as string, a.signatures[0] as string] };
+      const twice: Attestation = {
+        ...a,
+        signers: [low.address, low.address],
+        signatures: [a.signatures[0] as string, a.signatures[0] as string],
+      };
       await expectNoChange(unissued(f, twice), () =>
         expect(f.ledger.issueAttested(twice))
           .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationSignersNotAscending")
@@ -248,7 +333,7 @@ describe("issueAttested", function () {
     it("reverts with LedgerAttestationSignersNotAscending for descending signers", async function () {
       const { f, low, high } = await thresholdTwo();
       const a = await attest(f, emissions(f), [low, high]);
-      const descending: Attestation = { ...a, signatures: [...a.signatures].reverse() };
+      const descending: Attestation = { ...a, signers: [...a.signers].reverse(), signatures: [...a.signatures].reverse() };
       await expect(f.ledger.issueAttested(descending))
         .to.be.revertedWithCustomError(f.ledger, "LedgerAttestationSignersNotAscending")
         .withArgs(high.address, low.address);
@@ -288,7 +373,7 @@ describe("issueAttestedBatch", function () {
       await attest(f, emissions(f, { amount: 1n }), [f.auditors[0]!]),
       await attest(f, emissions(f, { amount: 2n, issuee: f.globex.address }), [f.auditors[1]!]),
     ];
-    const ids = list.map((a) => idOf(a.request.evidenceHash));
+    const ids = list.map((a) => requestId(f, a.request));
     expect(await f.ledger.connect(f.bob).issueAttestedBatch.staticCall(list)).to.deep.equal(ids);
     const tx = f.ledger.connect(f.bob).issueAttestedBatch(list);
     await expect(tx).to.emit(f.ledger, "Attested").withArgs(ids[0], f.bob.address, [f.auditors[0]!.address]);
@@ -314,13 +399,25 @@ describe("issueAttestedBatch", function () {
     );
   });
 
-  it("reverts with LedgerEvidenceUsed when the batch repeats an attestation", async function () {
+  it("issues a repeated attestation once and skips the repeat (IssuanceSkipped)", async function () {
     const f = await loadFixture(deployLedger);
     const a = await attest(f, emissions(f), [f.auditor]);
+    const id = requestId(f, a.request);
+    expect(await f.ledger.issueAttestedBatch.staticCall([a, a])).to.deep.equal([id, id]);
+    const tx = f.ledger.connect(f.bob).issueAttestedBatch([a, a]);
+    await expect(tx).to.emit(f.ledger, "IssuanceSkipped").withArgs(id, f.bob.address);
+    expect(await f.ledger.issuedOf(id)).to.equal(a.request.amount);
+    expect((await f.ledger.yearTotals(f.acme.address, 2024)).emissions).to.equal(a.request.amount);
+  });
+
+  it("reverts with LedgerEvidenceUsed when the batch holds two different attestations of one evidence hash", async function () {
+    const f = await loadFixture(deployLedger);
+    const a = await attest(f, emissions(f), [f.auditor]);
+    const b = await attest(f, emissions(f, { evidenceHash: a.request.evidenceHash, amount: 1n }), [f.auditor]);
     await expectNoChange(unissued(f, a), () =>
-      expect(f.ledger.issueAttestedBatch([a, a]))
+      expect(f.ledger.issueAttestedBatch([a, b]))
         .to.be.revertedWithCustomError(f.ledger, "LedgerEvidenceUsed")
-        .withArgs(a.request.evidenceHash),
+        .withArgs(a.request.evidenceHash, requestId(f, a.request)),
     );
   });
 });

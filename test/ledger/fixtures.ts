@@ -10,6 +10,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { CarbonLedger } from "../../typechain-types";
 import type { Attestation, IssueRequest } from "../../scripts/ledger/attestation";
 import { attestationDomain, signAttestation } from "../../scripts/ledger/attestation";
+import { scopeOf, tokenIdOf } from "../../scripts/ledger/token-id";
 import { endOfDay, utc } from "../helpers/dates";
 
 export type { Attestation, IssueRequest };
@@ -21,8 +22,8 @@ export type TokenTypeCode = (typeof TokenType)[keyof typeof TokenType];
 /** Seconds a started default-admin transfer waits before it can be accepted, in the fixture. */
 export const ADMIN_TRANSFER_DELAY = 3 * 24 * 60 * 60;
 
-/** Largest issuance amount the interface allows: 2^80 - 1. */
-export const MAX_AMOUNT = 2n ** 80n - 1n;
+/** Largest issuance amount the interface allows: 2^72 - 1. */
+export const MAX_AMOUNT = 2n ** 72n - 1n;
 
 /** ICarbonLedger.Retirement with concrete types. */
 export interface RetirementInput {
@@ -41,23 +42,38 @@ export function freshEvidence(label = "evidence"): string {
   return keccak256(toUtf8Bytes(`${label}#${evidenceCounter}`));
 }
 
-/** The token id an evidence hash becomes. */
-export const idOf = (evidenceHash: string): bigint => BigInt(evidenceHash);
+let recordCounter = 0;
+
+/** A fresh, never-before-returned record key (as the oracle derives one per Fabric record). */
+export function freshRecord(label = "record"): string {
+  recordCounter += 1;
+  return keccak256(toUtf8Bytes(`${label}#${recordCounter}`));
+}
+
+/**
+ * The token id an evidence hash becomes for `tokenType` within `scope` (emissions: the emitter; RECs and offsets:
+ * the issuer). The shared derivation of scripts/ledger/token-id.ts.
+ */
+export const idOf = (tokenType: number, scope: string | { address: string }, evidenceHash: string): bigint =>
+  tokenIdOf(tokenType, typeof scope === "string" ? scope : scope.address, evidenceHash);
 
 /** The commitment to a beneficiary's name, as the CLI would compute it (name and salt stay off chain). */
 export const nameCommitment = (name: string, salt = "salt"): string => keccak256(toUtf8Bytes(`${name}|${salt}`));
 
 /**
  * An issuance request: a REC of 1,000 Wh for calendar 2024 with fresh evidence and JSON metadata, unless overridden.
- * `issuee` is required because the builder knows no accounts.
+ * Audited emissions name one fresh record key (they need at least one); RECs and offsets name none. `issuee` is
+ * required because the builder knows no accounts.
  */
 export function issueRequest(overrides: Partial<IssueRequest> & Pick<IssueRequest, "issuee">): IssueRequest {
+  const tokenType = overrides.tokenType ?? TokenType.REC;
   return {
     tokenType: TokenType.REC,
     amount: 1_000n,
     fromDate: utc("2024-01-01"),
     thruDate: endOfDay("2024-12-31"),
     evidenceHash: freshEvidence(),
+    records: tokenType === TokenType.Emissions ? [freshRecord()] : [],
     metadata: '{"source":"test"}',
     ...overrides,
   };
@@ -142,11 +158,22 @@ export function issuerOf(f: LedgerFixture, tokenType: TokenTypeCode): HardhatEth
   return f.auditor;
 }
 
-/** Issues `request` from the issuer of its type and returns the new id. */
-export async function issued(f: LedgerFixture, request: IssueRequest): Promise<bigint> {
-  const issuer = issuerOf(f, request.tokenType as TokenTypeCode);
-  await f.ledger.connect(issuer).issue(request);
-  return idOf(request.evidenceHash);
+/**
+ * The id `request` gets when `issuer` (default: the fixture's issuer of its type; for attested emissions any signer,
+ * since their scope is the emitter) issues it.
+ */
+export function requestId(f: LedgerFixture, request: IssueRequest, issuer?: { address: string }): bigint {
+  const by = issuer ?? issuerOf(f, request.tokenType as TokenTypeCode);
+  return idOf(request.tokenType, scopeOf(request.tokenType, by.address, request.issuee), request.evidenceHash);
+}
+
+/** Issues `request` from `issuer` (default: the issuer of its type) and returns the new id, as the contract reported it. */
+export async function issued(f: LedgerFixture, request: IssueRequest, issuer?: HardhatEthersSigner): Promise<bigint> {
+  const by = issuer ?? issuerOf(f, request.tokenType as TokenTypeCode);
+  const id = await f.ledger.connect(by).issue.staticCall(request);
+  await f.ledger.connect(by).issue(request);
+  expect(id).to.equal(requestId(f, request, by), "the id the contract returned differs from tokenIdOf");
+  return id;
 }
 
 /** Signs `request` by `signers` with a deadline one hour after the latest block, unless given. */

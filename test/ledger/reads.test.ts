@@ -19,36 +19,48 @@ import {
 /** A small history: Alice's REC (100 Wh) and offset (1 t), Acme's 2024 emissions (5 t); some moved, retired, revoked. */
 async function history() {
   const f = await loadFixture(deployLedger);
-  const rec = await issued(f, issueRequest({ tokenType: TokenType.REC, issuee: f.alice.address, amount: 100n }));
+  const recRequest = issueRequest({ tokenType: TokenType.REC, issuee: f.alice.address, amount: 100n });
+  const debtRequest = issueRequest({ tokenType: TokenType.Emissions, issuee: f.acme.address, amount: 5_000_000n });
+  const rec = await issued(f, recRequest);
   const offset = await issued(f, issueRequest({ tokenType: TokenType.Offset, issuee: f.alice.address, amount: 1_000_000n }));
-  const debt = await issued(f, issueRequest({ tokenType: TokenType.Emissions, issuee: f.acme.address, amount: 5_000_000n }));
+  const debt = await issued(f, debtRequest);
+  const evidence = { rec: recRequest.evidenceHash, debt: debtRequest.evidenceHash };
   await f.ledger.connect(f.alice).safeTransferFrom(f.alice.address, f.bob.address, rec, 40n, "0x");
   await f.ledger.connect(f.alice).retire(f.alice.address, rec, 10n, retirement({ beneficiary: f.acme.address }));
   await f.ledger.connect(f.bob).retire(f.bob.address, rec, 15n, retirement({ beneficiary: f.acme.address }));
   await f.ledger.connect(f.revoker).revoke(f.alice.address, rec, 5n, "meter fault");
   await f.ledger.connect(f.alice).retire(f.alice.address, offset, 300_000n, retirement({ beneficiary: f.acme.address }));
-  return { f, rec, offset, debt };
+  return { f, rec, offset, debt, evidence };
 }
 
 describe("reads", function () {
   describe("recordOf, exists and evidenceUsed", function () {
     it("reverts with LedgerUnknownToken for an id never issued; exists is false", async function () {
       const f = await loadFixture(deployLedger);
-      const id = idOf(freshEvidence());
+      const id = idOf(TokenType.REC, f.recIssuer, freshEvidence());
       await expect(f.ledger.recordOf(id)).to.be.revertedWithCustomError(f.ledger, "LedgerUnknownToken").withArgs(id);
       expect(await f.ledger.exists(id)).to.equal(false);
     });
 
-    it("tells, per hash, whether it already backs an issuance", async function () {
-      const { f, rec, debt } = await history();
+    it("tells, per hash, whether it already backs an issuance of the type in the scope", async function () {
+      const { f, evidence } = await history();
       const unused = freshEvidence();
-      expect(await f.ledger.evidenceUsed([toBeHex(rec, 32), unused, toBeHex(debt, 32), ZeroHash])).to.deep.equal([
-        true,
-        false,
-        true,
-        false,
-      ]);
-      expect(await f.ledger.evidenceUsed([])).to.deep.equal([]);
+      const hashes = [evidence.rec, unused, evidence.debt, ZeroHash];
+      expect(await f.ledger.evidenceUsed(TokenType.REC, f.recIssuer.address, hashes)).to.deep.equal([true, false, false, false]);
+      expect(await f.ledger.evidenceUsed(TokenType.Emissions, f.acme.address, hashes)).to.deep.equal([false, false, true, false]);
+      // Another scope or type: nothing is used there.
+      expect(await f.ledger.evidenceUsed(TokenType.REC, f.offsetIssuer.address, hashes)).to.deep.equal([false, false, false, false]);
+      expect(await f.ledger.evidenceUsed(TokenType.Emissions, f.globex.address, hashes)).to.deep.equal([false, false, false, false]);
+      expect(await f.ledger.evidenceUsed(TokenType.Offset, f.recIssuer.address, hashes)).to.deep.equal([false, false, false, false]);
+      expect(await f.ledger.evidenceUsed(TokenType.REC, f.recIssuer.address, [])).to.deep.equal([]);
+    });
+
+    it("computes token ids as keccak256(abi.encode(type, scope, evidence hash)), as scripts/ledger/token-id.ts does", async function () {
+      const { f, rec, debt, evidence } = await history();
+      expect(await f.ledger.tokenIdOf(TokenType.REC, f.recIssuer.address, evidence.rec)).to.equal(rec);
+      expect(await f.ledger.tokenIdOf(TokenType.Emissions, f.acme.address, evidence.debt)).to.equal(debt);
+      expect(rec).to.equal(idOf(TokenType.REC, f.recIssuer, evidence.rec));
+      expect(rec).to.not.equal(BigInt(evidence.rec));
     });
   });
 
@@ -66,7 +78,7 @@ describe("reads", function () {
 
     it("reports zero for an id never issued", async function () {
       const f = await loadFixture(deployLedger);
-      const id = idOf(freshEvidence());
+      const id = idOf(TokenType.REC, f.recIssuer, freshEvidence());
       expect([await f.ledger.issuedOf(id), await f.ledger.availableOf(id), await f.ledger.retiredOf(id)]).to.deep.equal([
         0n,
         0n,
@@ -203,10 +215,11 @@ describe("reads", function () {
         unit: "Wh",
         issuer: f.recIssuer.address.toLowerCase(),
         issuee: f.alice.address.toLowerCase(),
-        evidenceHash: request.evidenceHash.toLowerCase(),
+        id: toBeHex(id, 32),
         fromDate: request.fromDate,
         thruDate: request.thruDate,
         createdAt: await time.latest(),
+        year: 2024,
         metadata: '{"registry":"I-REC","device":"PV-7","mwh":4.2}',
       });
     });

@@ -33,7 +33,7 @@ describe("revoke", function () {
     const tx = f.ledger.connect(f.revoker).revoke(f.alice.address, rec, 30n, "fraudulent meter data");
     await expect(tx)
       .to.emit(f.ledger, "Revoked")
-      .withArgs(f.alice.address, rec, f.revoker.address, 30n, "fraudulent meter data");
+      .withArgs(f.alice.address, rec, f.revoker.address, 30n, 0n, "fraudulent meter data");
     await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(f.revoker.address, f.alice.address, ZeroAddress, rec, 30n);
     expect(await f.ledger.balanceOf(f.alice.address, rec)).to.equal(70n);
     expect(await f.ledger.revokedOf(rec)).to.equal(30n);
@@ -52,7 +52,9 @@ describe("revoke", function () {
   it("revokes audited emissions from the emitter and takes them out of its year totals", async function () {
     const { f, debt } = await holdings();
     const tx = f.ledger.connect(f.revoker).revoke(f.acme.address, debt, 200n, "auditor error");
-    await expect(tx).to.emit(f.ledger, "Revoked").withArgs(f.acme.address, debt, f.revoker.address, 200n, "auditor error");
+    await expect(tx)
+      .to.emit(f.ledger, "Revoked")
+      .withArgs(f.acme.address, debt, f.revoker.address, 200n, 0n, "auditor error");
     await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(f.revoker.address, f.acme.address, ZeroAddress, debt, 200n);
     expect(await f.ledger.balanceOf(f.acme.address, debt)).to.equal(300n);
     const totals = await totalsOf(f.ledger, f.acme, 2024);
