@@ -72,10 +72,16 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         string metadata;
     }
 
-    /// @dev Per id and holder of a REC or offset: what it holds and what it retired, in one slot.
+    /**
+     * @dev Per id and holder of a REC or offset, in one slot: what it holds, what it retired, and the part of that
+     * it retired for itself in the token's own year (the common case, so that a void can reach it without a slot
+     * of its own; every other retirement is counted in `_retiredFor`). Amounts of an id never exceed its issuance,
+     * at most 2^72 - 1, so the fields cannot overflow.
+     */
     struct Position {
-        uint128 available;
-        uint128 retired;
+        uint88 available;
+        uint80 retired;
+        uint88 retiredOwnVintage;
     }
 
     /// @dev Per account and year; emissions and retired offsets share a slot because net position reads both.
@@ -144,6 +150,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
 
     /// @inheritdoc ICarbonLedger
     function issueAttestedBatch(Attestation[] calldata attestations) external returns (uint256[] memory ids) {
+        _requireNotPaused(); // skips included: nothing happens during a pause
         uint256 n = attestations.length;
         if (n == 0) revert LedgerEmptyBatch();
         ids = new uint256[](n);
@@ -345,18 +352,21 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (totals.tokenType == TokenType.AuditedEmissions) revert LedgerNotRetirable(id, totals.tokenType);
         uint16 year = UtcYear.attributedYear(retirement.fromDate, retirement.thruDate);
         _checkClaimYear(year, totals.year);
-        Position storage position = _positions[id][holder];
-        Position memory before = position;
+        Position memory before = _positions[id][holder];
         _checkAvailable(holder, id, before.available, amount);
 
         // amount <= available <= issued <= _MAX_AMOUNT: the narrowing casts below cannot truncate, and the
         // holder's retired total plus its available balance never exceed the issuance.
+        bool ownVintage = beneficiary == holder && year == totals.year;
         unchecked {
-            position.available = before.available - uint128(amount);
-            position.retired = before.retired + uint128(amount);
+            _positions[id][holder] = Position({
+                available: before.available - uint88(amount),
+                retired: before.retired + uint80(amount),
+                retiredOwnVintage: ownVintage ? before.retiredOwnVintage + uint88(amount) : before.retiredOwnVintage
+            });
             supply.retired = totals.retired + uint72(amount);
         }
-        _retiredFor[_retirementKey(id, holder, beneficiary, year)] += amount;
+        if (!ownVintage) _retiredFor[_retirementKey(id, holder, beneficiary, year)] += amount;
         if (totals.tokenType == TokenType.CarbonOffset) {
             _years[beneficiary][year].offsetsRetired += uint128(amount);
         } else {
@@ -398,7 +408,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         } else {
             // Not through _update: revocation must work while paused, and it moves nothing between holders.
             unchecked {
-                position.available = uint128(available - amount);
+                position.available = uint88(available - amount);
             }
         }
 
@@ -420,15 +430,18 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (tokenType == TokenType.None) revert LedgerUnknownToken(id);
         if (tokenType == TokenType.AuditedEmissions) revert LedgerNotRetirable(id, tokenType);
         if (amount == 0) revert LedgerZeroAmount();
+        Position storage position = _positions[id][holder];
+        bool ownVintage = beneficiary == holder && year == supply.year;
         bytes32 key = _retirementKey(id, holder, beneficiary, year);
-        uint256 retired = _retiredFor[key];
+        uint256 retired = ownVintage ? position.retiredOwnVintage : _retiredFor[key];
         if (retired < amount) revert LedgerInsufficientRetired(holder, id, beneficiary, year, retired, amount);
 
         // amount <= retiredFor <= the holder's retired <= the id's retired <= issued <= _MAX_AMOUNT: the
         // subtractions cannot underflow and the casts cannot truncate; the beneficiary's year total includes it.
         unchecked {
-            _retiredFor[key] = retired - amount;
-            _positions[id][holder].retired -= uint128(amount);
+            if (ownVintage) position.retiredOwnVintage = uint88(retired - amount);
+            else _retiredFor[key] = retired - amount;
+            position.retired -= uint80(amount);
             supply.retired -= uint72(amount);
             supply.revoked += uint72(amount);
             if (tokenType == TokenType.CarbonOffset) {
@@ -561,6 +574,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
 
     /// @inheritdoc ICarbonLedger
     function retiredFor(uint256 id, address holder, address beneficiary, uint16 year) external view returns (uint256) {
+        if (beneficiary == holder && year == _supply[id].year) return _positions[id][holder].retiredOwnVintage;
         return _retiredFor[_retirementKey(id, holder, beneficiary, year)];
     }
 
@@ -696,7 +710,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
                 if (fromBalance < value) revert ERC1155InsufficientBalance(from, fromBalance, value, id);
             }
             unchecked {
-                position.available = uint128(fromBalance - value); // value <= fromBalance
+                position.available = uint88(fromBalance - value); // value <= fromBalance
             }
         }
         // ERC1155's internal _burn and _burnBatch would come here with `to` zero; this ledger burns only through
@@ -705,7 +719,7 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
             // A mint is at most _MAX_AMOUNT and all balances of an id add up to at most its issuance: the
             // addition can neither overflow nor truncate.
             unchecked {
-                _positions[id][to].available += uint128(value);
+                _positions[id][to].available += uint88(value);
             }
         }
     }
@@ -751,10 +765,18 @@ contract CarbonLedger is ICarbonLedger, ERC1155, AccessControlDefaultAdminRules,
         if (gap > maxGap) revert LedgerClaimedYearTooFar(claimedYear, tokenYear, maxGap);
     }
 
-    /// @dev The DAO proposal executing now, as the proposal source tells (0 without one or outside an execution).
+    /**
+     * @dev The DAO proposal executing now, as the proposal source tells (0 without one, outside an execution, or if
+     * the source fails: a bad source must never block the removal of fraud).
+     */
     function _executingProposal() private view returns (uint256) {
         address source = _proposalSource;
-        return source == address(0) ? 0 : IProposalExecution(source).executingProposalId();
+        if (source == address(0)) return 0;
+        try IProposalExecution(source).executingProposalId() returns (uint256 proposalId) {
+            return proposalId;
+        } catch {
+            return 0;
+        }
     }
 
     function _checkAmount(uint256 amount) private pure {

@@ -284,8 +284,9 @@ interface ICarbonLedger {
 
     /**
      * @notice Submits several attestations in one transaction. An attestation whose token already exists with the
-     * identical record (amount, period, metadata, the same records) is skipped with {IssuanceSkipped}, so a racer who submitted one of
-     * them first does not sink the batch; any other failure, a conflicting record included, reverts it all.
+     * identical record (amount, period, metadata, the same records) is skipped with {IssuanceSkipped}, so a racer
+     * who submitted one of them first does not sink the batch; any other failure, a conflicting record included,
+     * reverts it all. Nothing happens while paused.
      * @return ids The token ids, in order (issued or found identical).
      */
     function issueAttestedBatch(Attestation[] calldata attestations) external returns (uint256[] memory ids);
