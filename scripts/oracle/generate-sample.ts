@@ -1,14 +1,15 @@
 /**
- * Writes the bundled sample export (data/oracle/sample-emissions.{json,csv}) and its parties file, from a fixed
+ * Writes the bundled sample export (data/oracle/sample-emissions.json: a dump of the chaincode's query,
+ * sample-emissions.csv: the same records) and its parties file, from a fixed
  * seed: `npx ts-node --transpile-only scripts/oracle/generate-sample.ts`. The output is committed; rerunning
  * gives the same bytes.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { CSV_FIELDS } from "./file-source";
-import { DEMO_SALT, SAMPLE_DIR } from "./relay";
+import { SAMPLE_DIR } from "./relay";
 import type { SampleParty } from "./sample";
-import { generateRecords, partiesFile, toCsv } from "./sample";
+import { asQueryDump, generateRecords, partiesFile, toCsv } from "./sample";
 
 export const SAMPLE_SEED = 20_240_101;
 
@@ -22,19 +23,18 @@ export const SAMPLE_PARTIES: SampleParty[] = [
   { partyId: "fjord-chemicals", utilities: [2, 3] },
 ];
 
+/** The sample's records as the chaincode stores them (no record carries a token id). */
 export function sampleRecords() {
-  const records = generateRecords({ seed: SAMPLE_SEED, parties: SAMPLE_PARTIES, startYear: 2023, startMonth: 1, months: 12, metersPerParty: 4, numbers: true });
-  // Two bills were tokenised by an earlier relay: they carry a tokenId and are skipped.
-  for (const r of records.slice(0, 2)) r["tokenId"] = "0x0000000000000000000000000000000000000000:0x01";
-  return records;
+  return generateRecords({ seed: SAMPLE_SEED, parties: SAMPLE_PARTIES, startYear: 2023, startMonth: 1, months: 12, metersPerParty: 4, numbers: true });
 }
 
 if (require.main === module) {
   const records = sampleRecords();
   fs.mkdirSync(SAMPLE_DIR, { recursive: true });
-  fs.writeFileSync(path.join(SAMPLE_DIR, "sample-emissions.json"), JSON.stringify(records, null, 1) + "\n");
+  // The JSON sample is a dump of the chaincode's query answer, [{ Key, Record }].
+  fs.writeFileSync(path.join(SAMPLE_DIR, "sample-emissions.json"), JSON.stringify(asQueryDump(records), null, 1) + "\n");
   fs.writeFileSync(path.join(SAMPLE_DIR, "sample-emissions.csv"), toCsv(records, CSV_FIELDS));
-  const parties = { $comment: `party commitment (keccak256(abi.encode(salt, partyId)) with the demo salt) -> address`, parties: partiesFile(SAMPLE_PARTIES, DEMO_SALT) };
+  const parties = { $comment: "raw party id -> address; Fabric stores SHA-256(raw party id) as partyId", parties: partiesFile(SAMPLE_PARTIES) };
   fs.writeFileSync(path.join(SAMPLE_DIR, "parties.json"), JSON.stringify(parties, null, 2) + "\n");
   process.stdout.write(`wrote ${records.length} records and ${SAMPLE_PARTIES.length} parties to ${SAMPLE_DIR}\n`);
 }

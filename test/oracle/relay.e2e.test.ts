@@ -174,7 +174,7 @@ describe("oracle end to end @slow", function () {
         };
         const salt = "fabric e2e salt, test only";
         const parties = path.join(tmp, "fabric-parties.json");
-        fs.writeFileSync(parties, JSON.stringify(partiesFile(SAMPLE_PARTY_LIST, salt)));
+        fs.writeFileSync(parties, JSON.stringify(partiesFile(SAMPLE_PARTY_LIST)));
         const first = await relay(options({ source, writeBack: true, salt, partiesFile: parties }));
         const expected = expectedMonthlyTotals(sample, salt);
         expect(first).to.include({ minted: expected.length, writtenBack: expected.length });
