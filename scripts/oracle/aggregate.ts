@@ -2,7 +2,7 @@
  * Audited totals: valid records grouped per party and reporting period, summed exactly in g CO2e, each with its
  * evidence hash and its short on-chain metadata.
  */
-import { keccak256, toUtf8Bytes } from "ethers";
+import { createHash } from "node:crypto";
 import { periodMidpoint } from "../lib/units";
 import { compareUtf8, evidenceHash, partyCommitment } from "./evidence-hash";
 import type { ValidRecord } from "./records";
@@ -38,13 +38,13 @@ export function reportingPeriod(t: number, kind: "month" | "year"): { fromDate: 
 }
 
 /**
- * The digest of a total's factor sources: the first 8 hex digits of keccak256 of the distinct sources, sorted by
+ * The digest of a total's factor sources: the first 8 hex digits of SHA-256 of the distinct sources, sorted by
  * UTF-8 bytes and joined by a newline. Bounded whatever the sources (the chaincode stores a ~170-character JSON
  * request per record); the sources themselves stay off chain, with the records, where the digest can be recomputed.
  */
 export function factorSourcesDigest(sources: readonly string[]): string {
   const distinct = [...new Set(sources)].sort(compareUtf8);
-  return keccak256(toUtf8Bytes(distinct.join("\n"))).slice(2, 10);
+  return createHash("sha256").update(distinct.join("\n"), "utf8").digest("hex").slice(0, 8);
 }
 
 /**

@@ -120,6 +120,16 @@ export class FabricSource {
     return { ok: true, records: data.map(unwrapRecord) };
   }
 
+  /** Evaluates any function of the chaincode (e.g. its per-party queries) and parses its JSON answer. */
+  async evaluate(fn: string, ...args: string[]): Promise<Parsed<unknown>> {
+    try {
+      const bytes = await this.contract.evaluateTransaction(fn, ...args);
+      return { ok: true, value: JSON.parse(Buffer.from(bytes).toString("utf8")) as unknown };
+    } catch (e) {
+      return { ok: false, error: fabricError(`evaluate ${fn}`, e) };
+    }
+  }
+
   /** One query with exactly these bounds, as the chaincode answers it (no chunking). */
   async query(fromDate: string, thruDate: string): Promise<Parsed<SourceRecords>> {
     const r = await this.evaluateRange(fromDate, thruDate);
