@@ -5,7 +5,8 @@ import { id as keccakText, keccak256, toUtf8Bytes } from "ethers";
 import { aggregate } from "../../scripts/oracle/aggregate";
 import { readExportFile } from "../../scripts/oracle/file-source";
 import { validateRecords } from "../../scripts/oracle/records";
-import { DEMO_SALT, SAMPLE_FILES } from "../../scripts/oracle/relay";
+import { DEMO_SALT, SAMPLE_FILES, SAMPLE_PARTIES } from "../../scripts/oracle/relay";
+import { mapParties, readPartyBook } from "../../scripts/oracle/parties";
 import { LocalChain, ROOT, errorLines, run } from "./process";
 
 /** Hardhat's default accounts, as deploy/parameters/localhost.json assigns them. */
@@ -117,7 +118,10 @@ describe("command line, end to end on a hardhat node @slow", function () {
     it("verify recomputes a relayed token's evidence hash from the export's records", async function () {
       const read = readExportFile(SAMPLE_FILES[0] ?? "");
       if (!read.ok) throw new Error(read.error);
-      const acmeTotal = aggregate(validateRecords(read.value.records).valid, "year", DEMO_SALT).find((t) => t.partyId === "acme-manufacturing");
+      const book = readPartyBook(SAMPLE_PARTIES);
+      if (!book.ok) throw new Error(book.error);
+      const mapped = mapParties(validateRecords(read.value.records).valid, book.value, SAMPLE_PARTIES).mapped;
+      const acmeTotal = aggregate(mapped, "year", DEMO_SALT).find((t) => t.partyId === "acme-manufacturing");
       const out = await chain.json(["auditor", "verify", "--id", acmeTotal?.evidenceHash ?? "", "--records", SAMPLE_FILES[0] ?? "", "--period", "year"]);
       expect(out).to.include({ match: true, party: "acme-manufacturing" });
     });
