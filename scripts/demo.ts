@@ -27,7 +27,6 @@ import {
   CRITERIA_VOTE, changeLedgerRole, encodeCriteriaVotes, issueToProject, proposalId, recordClaimVerdict, unwrap,
 } from "./governance/proposals";
 import { TOKEN_TYPE, tokenIdOf } from "./ledger/token-id";
-import { partyCommitment } from "./oracle/evidence-hash";
 import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, relay } from "./oracle/relay";
 import { memoryReporter } from "./oracle/reporter";
 import type { SupportName } from "./cli/lib/dao";
@@ -152,7 +151,7 @@ async function main(): Promise<void> {
   try {
     const partiesFile = path.join(work, "parties.json");
     const parties: Record<string, string> = {};
-    for (const c of COMPANIES) parties[partyCommitment(DEMO_SALT, c.partyId)] = await addr(account(c.account));
+    for (const c of COMPANIES) parties[c.partyId] = await addr(account(c.account)); // raw party id -> address
     fs.writeFileSync(partiesFile, JSON.stringify({ parties }, null, 2));
     const keyOf = (i: number): string => {
       const key = developmentAccountKey(hre, i);

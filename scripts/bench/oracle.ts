@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   const file = path.join(tmp, "records.json");
   fs.writeFileSync(file, JSON.stringify(records));
   const partiesPath = path.join(tmp, "parties.json");
-  fs.writeFileSync(partiesPath, JSON.stringify(partiesFile(parties, SALT)));
+  fs.writeFileSync(partiesPath, JSON.stringify(partiesFile(parties)));
 
   const node = await startNode();
   try {

@@ -27,7 +27,7 @@ export const VERDICT_NAMES = ["Pending", "Approved", "Rejected"] as const;
 export interface AbiParam {
   name?: string;
   type: string;
-  components?: readonly AbiParam[];
+  components?: readonly AbiParam[] | null;
 }
 
 /** What helps show values in human units. */
@@ -74,7 +74,7 @@ export function formatValue(value: unknown, param: AbiParam, ctx: HumanContext =
     // A tuple given as an array (ethers Result): by position.
     return formatTuple(value as unknown[], param, ctx, human);
   }
-  if (typeof value === "object" && value !== null && param.components !== undefined) {
+  if (typeof value === "object" && value !== null && param.components !== undefined && param.components !== null) {
     const record = value as Record<string, unknown>;
     return formatTuple(param.components.map((c) => record[c.name ?? ""]), param, ctx, human);
   }

@@ -2,6 +2,7 @@
  * Audited totals: valid records grouped per party and reporting period, summed exactly in g CO2e, each with its
  * evidence hash and its short on-chain metadata.
  */
+import { createHash } from "node:crypto";
 import { periodMidpoint } from "../lib/units";
 import { compareUtf8, evidenceHash, partyCommitment } from "./evidence-hash";
 import type { ValidRecord } from "./records";
@@ -17,7 +18,7 @@ export interface AuditedTotal {
   thruDate: number;
   grams: bigint;
   evidenceHash: string;
-  /** Compact JSON: `{"n":<record count>,"f":"<factor sources, sorted, comma-separated>"}`. */
+  /** Compact JSON: `{"n":<records>,"d":<records without document>,"f":"<digest of the factor sources>"}`. */
   metadata: string;
   /** The records' uuids, sorted by UTF-8 bytes. */
   uuids: string[];
@@ -36,9 +37,22 @@ export function reportingPeriod(t: number, kind: "month" | "year"): { fromDate: 
   return { fromDate: from / 1000, thruDate: next / 1000 - 1 };
 }
 
+/**
+ * The digest of a total's factor sources: the first 8 hex digits of SHA-256 of the distinct sources, sorted by
+ * UTF-8 bytes and joined by a newline. Bounded whatever the sources (the chaincode stores a ~170-character JSON
+ * request per record); the sources themselves stay off chain, with the records, where the digest can be recomputed.
+ */
+export function factorSourcesDigest(sources: readonly string[]): string {
+  const distinct = [...new Set(sources)].sort(compareUtf8);
+  return createHash("sha256").update(distinct.join("\n"), "utf8").digest("hex").slice(0, 8);
+}
+
+/**
+ * The token's metadata: `{"n":<records>,"d":<records without document>,"f":"<factorSourcesDigest>"}`, at most 31
+ * bytes (one storage slot for a short string) while n and d are below 100.
+ */
 export function metadataOf(records: readonly ValidRecord[]): string {
-  const sources = [...new Set(records.map((r) => r.factorSource))].sort(compareUtf8);
-  return JSON.stringify({ n: records.length, f: sources.join(",") });
+  return JSON.stringify({ n: records.length, d: records.filter((r) => !r.hasDocument).length, f: factorSourcesDigest(records.map((r) => r.factorSource)) });
 }
 
 /**

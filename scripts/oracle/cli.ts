@@ -6,7 +6,7 @@
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import dotenv from "dotenv";
-import { formatAmount, parseDate } from "../lib/units";
+import { formatAmount, normaliseUnit, parseDate } from "../lib/units";
 import type { RelayOptions, RelaySource, RelaySummary } from "./relay";
 import { FABRIC_DEFAULTS, OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
 import { jsonReporter, ttyReporter } from "./reporter";
@@ -32,6 +32,11 @@ const integer = (flag: string, min: number) => (value: string): number => {
   return Number(value);
 };
 
+const emissionsUnit = (value: string): string => {
+  if (!["t", "kg"].includes(normaliseUnit(value))) throw new InvalidArgumentError(`--emissions-unit "${value}": use t (metric tonnes) or kg`);
+  return value;
+};
+
 const day = (flag: string) => (value: string): string => {
   const p = parseDate(value, flag);
   if (!p.ok) throw new InvalidArgumentError(p.error);
@@ -43,7 +48,8 @@ export function program(): Command {
     .description("Relay audited utility emissions (Fabric or an export file) to the CarbonLedger, each total exactly once.")
     .addOption(new Option("--source <kind>", "where records come from").choices(["file", "fabric"]).default("file"))
     .option("--file <path>", "JSON or CSV export (source file)", path.join(SAMPLE_DIR, "sample-emissions.json"))
-    .option("--parties <path>", "JSON map party commitment -> address (env ORACLE_PARTIES_FILE)")
+    .option("--parties <path>", "JSON map raw party id -> address (env ORACLE_PARTIES_FILE)")
+    .option("--emissions-unit <unit>", "unit of records without emissionsUom: t or kg (env ORACLE_EMISSIONS_UNIT, default t)", emissionsUnit)
     .addOption(new Option("--period <kind>", "reporting period of a total").choices(["month", "year", "range"]).default("month"))
     .option("--network <name>", "network of the deployment record and RPC variable", "localhost")
     .option("--rpc-url <url>", "JSON-RPC endpoint (env ORACLE_RPC_URL; default: the network's variable)")
@@ -56,6 +62,7 @@ export function program(): Command {
     .option("--quarantine <path>", "quarantine file (JSON lines)", RELAY_DEFAULTS.quarantineFile)
     .option("--from <date>", "query start YYYY-MM-DD (source fabric)", day("--from"))
     .option("--thru <date>", "query end YYYY-MM-DD (source fabric)", day("--thru"))
+    .option("--overlap-days <n>", `days queried on each side of a chunk (source fabric, default ${FABRIC_DEFAULTS.overlapDays})`, integer("--overlap-days", 0))
     .option("--fabric-peer <host:port>", "peer gateway endpoint (env FABRIC_PEER_ENDPOINT)")
     .option("--fabric-tls-cert <pem>", "CA certificate of the peer's TLS (env FABRIC_TLS_CERT)")
     .option("--fabric-host-alias <name>", "TLS host name override (env FABRIC_HOST_ALIAS)")
@@ -83,6 +90,8 @@ interface Flags {
   source: "file" | "fabric";
   file: string;
   parties?: string;
+  emissionsUnit?: string;
+  overlapDays?: number;
   period: "month" | "year" | "range";
   network: string;
   rpcUrl?: string;
@@ -118,6 +127,12 @@ interface Flags {
   factors?: string;
 }
 
+function emissionsUnitFromEnv(): string {
+  const v = env("ORACLE_EMISSIONS_UNIT") ?? "t";
+  if (!["t", "kg"].includes(normaliseUnit(v))) throw new OracleError(`ORACLE_EMISSIONS_UNIT "${v}": use t (metric tonnes) or kg`, 2);
+  return v;
+}
+
 /** Flags + environment -> relay options; a missing setting is an OracleError(exit 2) naming flag and variable. */
 export function options(f: Flags): RelayOptions {
   const need = (value: string | undefined, flag: string, variable: string): string => {
@@ -131,6 +146,7 @@ export function options(f: Flags): RelayOptions {
       kind: "fabric",
       fromDate: f.from,
       thruDate: f.thru,
+      overlapDays: f.overlapDays ?? FABRIC_DEFAULTS.overlapDays,
       fabric: {
         peerEndpoint: need(f.fabricPeer ?? env("FABRIC_PEER_ENDPOINT"), "--fabric-peer", "FABRIC_PEER_ENDPOINT"),
         tlsCertPath: need(f.fabricTlsCert ?? env("FABRIC_TLS_CERT"), "--fabric-tls-cert", "FABRIC_TLS_CERT"),
@@ -160,6 +176,7 @@ export function options(f: Flags): RelayOptions {
   return {
     source,
     partiesFile: f.parties ?? env("ORACLE_PARTIES_FILE") ?? SAMPLE_PARTIES,
+    emissionsUnit: f.emissionsUnit ?? emissionsUnitFromEnv(),
     period: f.period,
     salt: env("ORACLE_PARTY_SALT"),
     rpcUrl,
@@ -191,6 +208,7 @@ function humanSummary(s: RelaySummary): string {
     ["records read", String(s.recordsRead)],
     ["quarantined", s.quarantined > 0 ? `${s.quarantined} (see ${s.quarantineFile})` : "0"],
     ["already tokenised", String(s.alreadyTokenised)],
+    ["without document", String(s.withoutDocument)],
     ["totals", `${s.totals} (${formatAmount(BigInt(s.totalGrams), "mass")})`],
     [s.dryRun ? "would mint" : "minted", s.dryRun ? String(s.totals - s.zeroTotals - s.skippedAlreadyMinted) : String(s.minted)],
     ["skipped, already minted", s.mintedByOthers > 0 ? `${s.skippedAlreadyMinted} (${s.mintedByOthers} minted by someone else during this run)` : String(s.skippedAlreadyMinted)],

@@ -1,11 +1,14 @@
 /**
- * Reads an export of utility emissions records: a JSON array (as the Fabric query returns it) or a CSV file with
- * a header row naming the same fields. Values stay raw (`unknown`); validation happens in records.ts.
+ * Reads an export of utility emissions records. JSON: a dump of the chaincode's query (`[{ "Key", "Record" }]`),
+ * a bare list of records (what the reference REST API's `getAllEmissionsDataByDateRange` answers: the records
+ * without `class` and `key`), or `{ "records": [...] }`. CSV: a header row naming the record's fields. Values stay
+ * raw (`unknown`); validation happens in records.ts.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Parsed } from "../lib/units";
+import { unwrapRecord } from "./select";
 
 export interface SourceRecords {
   records: unknown[];
@@ -13,7 +16,7 @@ export interface SourceRecords {
   where: (index: number) => string;
 }
 
-/** Parses the text of a JSON export: an array of records, or `{ "records": [...] }`. */
+/** Parses the text of a JSON export: an array of records or of `{ Key, Record }`, or `{ "records": [...] }`. */
 export function parseJsonExport(text: string, name: string): Parsed<SourceRecords> {
   let data: unknown;
   try {
@@ -26,7 +29,7 @@ export function parseJsonExport(text: string, name: string): Parsed<SourceRecord
     : typeof data === "object" && data !== null && Array.isArray((data as { records?: unknown }).records) ? (data as { records: unknown[] }).records
     : undefined;
   if (records === undefined) return { ok: false, error: `${name}: expected a JSON array of records` };
-  return { ok: true, value: { records, where: (i) => `record ${i}` } };
+  return { ok: true, value: { records: records.map(unwrapRecord), where: (i) => `record ${i}` } };
 }
 
 /** Parses a CSV export; each row becomes an object keyed by the header; a row of the wrong width stays a string. */
@@ -64,8 +67,8 @@ export function readExportFile(file: string): Parsed<SourceRecords> {
   return { ok: false, error: `--file ${file}: use a .json or .csv export` };
 }
 
-/** The CSV header of an export, in the order the generator writes it. */
+/** The CSV header of an export, in the order the generator writes it: the chaincode's fields (no unit field). */
 export const CSV_FIELDS = [
-  "uuid", "utilityId", "partyId", "fromDate", "thruDate", "emissionsAmount", "emissionsUom",
+  "uuid", "utilityId", "partyId", "fromDate", "thruDate", "emissionsAmount",
   "renewableEnergyUseAmount", "nonrenewableEnergyUseAmount", "energyUseUom", "factorSource", "url", "md5", "tokenId",
 ] as const;

@@ -1,16 +1,18 @@
 /**
- * Writes the bundled sample export (data/oracle/sample-emissions.{json,csv}) and its parties file, from a fixed
+ * Writes the bundled sample export (data/oracle/sample-emissions.json: a dump of the chaincode's query,
+ * sample-emissions.csv: the same records) and its parties file, from a fixed
  * seed: `npx ts-node --transpile-only scripts/oracle/generate-sample.ts`. The output is committed; rerunning
  * gives the same bytes.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { CSV_FIELDS } from "./file-source";
-import { DEMO_SALT, SAMPLE_DIR } from "./relay";
+import { SAMPLE_DIR } from "./relay";
 import type { SampleParty, SampleRecord } from "./sample";
-import { amount, generateRecords, partiesFile, toCsv } from "./sample";
+import { asQueryDump, generateRecords, partiesFile, toCsv } from "./sample";
 import type { Factors } from "./audit";
 import { loadFactors, recompute } from "./audit";
+import { divideHalfEven, toExactBaseUnits } from "./exact";
 import { parseDate } from "../lib/units";
 
 export const SAMPLE_SEED = 20_240_101;
@@ -26,40 +28,37 @@ export const SAMPLE_PARTIES: SampleParty[] = [
 ];
 
 /**
- * The record's emissions as the audit recomputes them from the shipped factor table (same module, same formula:
- * whole energy use x the factor of the utility's region and year), rounded half up to a gram and written in the
- * record's own unit and JSON type. A record whose region has no factor keeps the generator's figure.
+ * The record's emissions as the audit recomputes them from the shipped factor table (the same module and formula:
+ * whole energy use x the factor of the utility's region and year), in metric tonnes as the chaincode stores them,
+ * exact to the gram (energy read by the oracle's own rounding rule). A record whose region has no factor keeps the
+ * generator's figure.
  */
 export function withShippedFactors(record: SampleRecord, factors: Factors): SampleRecord {
-  const thru = parseDate(String(record["thruDate"]), "thruDate", true);
-  if (!thru.ok) return record;
-  const c = recompute({
-    utilityId: String(record["utilityId"]),
-    thruDate: thru.value,
-    renewableWh: BigInt(record["renewableEnergyUseAmount"] as number | string) * 1000n,
-    nonrenewableWh: BigInt(record["nonrenewableEnergyUseAmount"] as number | string) * 1000n,
-  }, factors);
+  const thru = parseDate(String(record["thruDate"]).slice(0, 10), "thruDate", true);
+  const renewableWh = toExactBaseUnits(record["renewableEnergyUseAmount"], 3, "renewableEnergyUseAmount");
+  const nonrenewableWh = toExactBaseUnits(record["nonrenewableEnergyUseAmount"], 3, "nonrenewableEnergyUseAmount");
+  if (!thru.ok || !renewableWh.ok || !nonrenewableWh.ok) return record;
+  const c = recompute({ utilityId: String(record["utilityId"]), thruDate: thru.value, renewableWh: renewableWh.value, nonrenewableWh: nonrenewableWh.value }, factors);
   if (!c.ok) return record;
-  const grams = (2n * c.num + c.den) / (2n * c.den);
-  const a = amount(grams, record["emissionsUom"] === "t");
-  return { ...record, emissionsAmount: typeof record["emissionsAmount"] === "number" ? Number(a.emissionsAmount) : a.emissionsAmount };
+  const grams = divideHalfEven(c.num, c.den);
+  const tonnes = `${grams / 1_000_000n}.${(grams % 1_000_000n).toString().padStart(6, "0")}`;
+  return { ...record, emissionsAmount: typeof record["emissionsAmount"] === "number" ? Number(tonnes) : tonnes };
 }
 
+/** The sample's records as the chaincode stores them (no record carries a token id), figures from the factors. */
 export function sampleRecords() {
   const factors = loadFactors();
-  const records = generateRecords({ seed: SAMPLE_SEED, parties: SAMPLE_PARTIES, startYear: 2023, startMonth: 1, months: 12, metersPerParty: 4, numbers: true })
+  return generateRecords({ seed: SAMPLE_SEED, parties: SAMPLE_PARTIES, startYear: 2023, startMonth: 1, months: 12, metersPerParty: 4, numbers: true })
     .map((r) => withShippedFactors(r, factors));
-  // Two bills were tokenised by an earlier relay: they carry a tokenId and are skipped.
-  for (const r of records.slice(0, 2)) r["tokenId"] = "0x0000000000000000000000000000000000000000:0x01";
-  return records;
 }
 
 if (require.main === module) {
   const records = sampleRecords();
   fs.mkdirSync(SAMPLE_DIR, { recursive: true });
-  fs.writeFileSync(path.join(SAMPLE_DIR, "sample-emissions.json"), JSON.stringify(records, null, 1) + "\n");
+  // The JSON sample is a dump of the chaincode's query answer, [{ Key, Record }].
+  fs.writeFileSync(path.join(SAMPLE_DIR, "sample-emissions.json"), JSON.stringify(asQueryDump(records), null, 1) + "\n");
   fs.writeFileSync(path.join(SAMPLE_DIR, "sample-emissions.csv"), toCsv(records, CSV_FIELDS));
-  const parties = { $comment: `party commitment (keccak256(abi.encode(salt, partyId)) with the demo salt) -> address`, parties: partiesFile(SAMPLE_PARTIES, DEMO_SALT) };
+  const parties = { $comment: "raw party id -> address; Fabric stores SHA-256(raw party id) as partyId", parties: partiesFile(SAMPLE_PARTIES) };
   fs.writeFileSync(path.join(SAMPLE_DIR, "parties.json"), JSON.stringify(parties, null, 2) + "\n");
   process.stdout.write(`wrote ${records.length} records and ${SAMPLE_PARTIES.length} parties to ${SAMPLE_DIR}\n`);
 }

@@ -1,25 +1,34 @@
 /**
  * Emissions records of the Fabric utility emissions channel, and their validation. Records enter as `unknown`
  * (JSON from Fabric or a file, or CSV rows) and leave as typed `ValidRecord`s or as quarantine entries whose
- * reasons name the field, the value and what was expected.
+ * reasons name the field, the value and what was expected. The chaincode's records are accepted as it stores
+ * them: no unit field (the source's declared unit applies), floating-point amounts (converted by the one rounding
+ * rule of exact.ts), long JSON `factorSource` text, `md5`/`url` empty when no bill was uploaded, `tokenId` null.
  */
 import type { Parsed } from "../lib/units";
-import { normaliseUnit, parseDate, toBaseUnits, UNITS } from "../lib/units";
+import { normaliseUnit, parseDate, UNITS } from "../lib/units";
+import { decimalText, toExactBaseUnits } from "./exact";
 
 /** A record that passed validation. Dates are unix seconds (UTC), inclusive. */
 export interface ValidRecord {
   uuid: string;
   utilityId: string;
+  /** As the record carries it: on Fabric the SHA-256 hex of the raw party id; after mapping, the raw party id. */
   partyId: string;
   fromDate: number;
   thruDate: number;
-  /** Emissions in g CO2e, exact. */
+  /** Emissions in g CO2e, exact (rounded by the rule of exact.ts). */
   grams: bigint;
   renewableWh: bigint;
   nonrenewableWh: bigint;
+  /** Kept whole (the chaincode stores the emissions-calculation request as JSON text here). */
   factorSource: string;
-  /** 0x-prefixed lower-case hex of the document hash (`md5` field). */
+  /** 0x-prefixed lower-case hex of the document hash (`md5` field); "0x" (no bytes) when there is no document. */
   documentHash: string;
+  /** False when the record has no document (`md5` empty): valid, and counted. */
+  hasDocument: boolean;
+  /** The record's `tokenId` when set: to be checked against the ledger (tokenised.ts), never trusted. */
+  tokenId?: string;
 }
 
 export interface Quarantined {
@@ -33,9 +42,21 @@ export interface Quarantined {
 export interface Validated {
   valid: ValidRecord[];
   quarantined: Quarantined[];
-  /** Records that already carry a `tokenId`: tokenised before, skipped. */
-  alreadyTokenised: number;
 }
+
+/** How a source's records are read. */
+export interface RecordOptions {
+  /**
+   * The unit of `emissionsAmount` when a record has no `emissionsUom` (the chaincode stores none): "t" by default,
+   * as the chaincode's calculation service labels utility-bill results `tons` (metric tonnes).
+   */
+  emissionsUnit: string;
+}
+
+export const RECORD_DEFAULTS: RecordOptions = { emissionsUnit: "t" };
+
+/** The longest factorSource kept (the chaincode's JSON requests are about 170 characters). */
+export const MAX_FACTOR_SOURCE = 4096;
 
 /** Emissions units a record may use (the issue: kg or t CO2e). */
 const EMISSIONS_UNITS = ["kg", "t"];
@@ -65,47 +86,37 @@ function text(r: Record<string, unknown>, field: string, maxLength: number, prob
   return t;
 }
 
-/**
- * A JSON number or a decimal string as an exact decimal string. JSON numbers beyond 15 significant digits (or in
- * exponent form) are refused: they may already have lost precision; exporters should send strings then.
- */
-function decimal(r: Record<string, unknown>, field: string, problems: string[]): string | undefined {
+/** The power of ten of a unit relative to its base unit (t -> 6, kWh -> 3). */
+const exponentOf = (quantity: "mass" | "energy", u: string): number => (UNITS[quantity][normaliseUnit(u)] as bigint).toString().length - 1;
+
+/** An amount (JSON number or decimal string) in `unitText`, to exact base units by the rule of exact.ts. */
+function amount(r: Record<string, unknown>, field: string, quantity: "mass" | "energy", unitText: string | undefined, problems: string[]): bigint {
   const v = r[field];
   if (v === undefined || v === null || v === "") {
     problems.push(`${field}: missing`);
-    return undefined;
+    return 0n;
   }
-  let s: string;
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) {
-      problems.push(`${field} ${show(v)}: expected a finite number`);
-      return undefined;
-    }
-    s = String(v);
-    if (/e/i.test(s) || s.replace(/[-.]/g, "").replace(/^0+/, "").length > 15) {
-      problems.push(`${field} ${s}: too many digits for a JSON number to be exact; export it as a decimal string`);
-      return undefined;
-    }
-  } else if (typeof v === "string") {
-    s = v.trim();
-  } else {
-    problems.push(`${field} ${show(v)}: expected a number`);
-    return undefined;
+  if (unitText === undefined) {
+    const d = decimalText(v, field);
+    if (!d.ok) problems.push(d.error);
+    return 0n;
   }
-  if (s.startsWith("-")) {
-    problems.push(`${field} ${show(s)}: must not be negative`);
-    return undefined;
+  const x = toExactBaseUnits(v, exponentOf(quantity, unitText), field);
+  if (!x.ok) {
+    problems.push(x.error);
+    return 0n;
   }
-  if (!/^\d+(\.\d+)?$/.test(s)) {
-    problems.push(`${field} "${show(s)}": expected a non-negative decimal number`);
-    return undefined;
-  }
-  return s;
+  return x.value;
 }
 
-function unit(r: Record<string, unknown>, field: string, allowed: string[], problems: string[]): string | undefined {
+function unit(r: Record<string, unknown>, field: string, allowed: string[], problems: string[], declared?: string): string | undefined {
   const v = r[field];
   if (v === undefined || v === null || v === "") {
+    if (declared !== undefined && allowed.includes(normaliseUnit(declared))) return declared;
+    if (declared !== undefined) {
+      problems.push(`${field}: absent, and the declared unit "${show(declared)}" is not one of ${allowed.join(", ")}`);
+      return undefined;
+    }
     problems.push(`${field}: missing`);
     return undefined;
   }
@@ -116,7 +127,7 @@ function unit(r: Record<string, unknown>, field: string, allowed: string[], prob
   return v;
 }
 
-/** "YYYY-MM-DD" (thruDate: through the end of that day) or an ISO timestamp in UTC ("...T12:00:00Z"). */
+/** "YYYY-MM-DD" (thruDate: through the end of that day) or an ISO timestamp in UTC ("...T12:00:00Z", the Z optional as the chaincode's REST layer allows). */
 export function parseRecordDate(v: unknown, field: string, endOfDay: boolean): Parsed<number> {
   if (typeof v !== "string" || v.trim() === "") {
     return { ok: false, error: v === undefined || v === null || v === "" ? `${field}: missing` : `${field} ${show(v)}: expected a date string` };
@@ -126,8 +137,8 @@ export function parseRecordDate(v: unknown, field: string, endOfDay: boolean): P
     const p = parseDate(t, field, endOfDay);
     return p.ok ? p : { ok: false, error: p.error };
   }
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$/.exec(t);
-  if (m === null) return { ok: false, error: `${field} "${show(t)}": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)` };
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z?$/.exec(t);
+  if (m === null) return { ok: false, error: `${field} "${show(t)}": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z] (UTC)` };
   const day = parseDate(m[1] as string, field);
   const [h, mi, s] = [Number(m[2]), Number(m[3]), Number(m[4])];
   if (!day.ok) return day;
@@ -135,21 +146,18 @@ export function parseRecordDate(v: unknown, field: string, endOfDay: boolean): P
   return { ok: true, value: day.value + h * 3600 + mi * 60 + s };
 }
 
-/** The document hash: 32 hex digits (MD5) or 64 (SHA-256), with or without 0x. */
-function documentHash(r: Record<string, unknown>, problems: string[]): string {
+/** The document hash: 32 hex digits (MD5) or 64 (SHA-256), with or without 0x; empty or absent: no document. */
+function documentHash(r: Record<string, unknown>, problems: string[]): { hash: string; present: boolean } {
   const v = r["md5"];
-  if (v === undefined || v === null || v === "") {
-    problems.push("md5: missing (the document hash)");
-    return "";
-  }
+  if (v === undefined || v === null || v === "") return { hash: "0x", present: false };
   if (typeof v !== "string" || !/^(0x)?([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$/.test(v.trim())) {
-    problems.push(`md5 "${show(v)}": expected the document hash as 32 (MD5) or 64 (SHA-256) hex digits`);
-    return "";
+    problems.push(`md5 "${show(v)}": expected the document hash as 32 (MD5) or 64 (SHA-256) hex digits, or "" for no document`);
+    return { hash: "0x", present: false };
   }
-  return `0x${v.trim().replace(/^0x/, "").toLowerCase()}`;
+  return { hash: `0x${v.trim().replace(/^0x/, "").toLowerCase()}`, present: true };
 }
 
-/** Whether the record carries a token id already (tokenised before). */
+/** The record's token id text, if it carries one (null and "" mean none). */
 export function tokenIdOf(raw: unknown): string | undefined {
   if (!isRecord(raw)) return undefined;
   const t = raw["tokenId"];
@@ -157,16 +165,13 @@ export function tokenIdOf(raw: unknown): string | undefined {
 }
 
 /** Validates one record on its own; every problem is reported, not just the first. */
-export function validateRecord(raw: unknown): Parsed<ValidRecord> {
+export function validateRecord(raw: unknown, options: RecordOptions = RECORD_DEFAULTS): Parsed<ValidRecord> {
   if (!isRecord(raw)) return { ok: false, error: `record: expected a JSON object, got ${show(raw)}` };
   const problems: string[] = [];
   const uuid = text(raw, "uuid", 128, problems);
   const utilityId = text(raw, "utilityId", 128, problems);
   const partyId = text(raw, "partyId", 256, problems);
-  const factorSource = text(raw, "factorSource", 32, problems);
-  if (factorSource !== "" && !/^[A-Za-z0-9 ._:/()-]+$/.test(factorSource)) {
-    problems.push(`factorSource "${show(factorSource)}": use letters, digits, space and . _ : / ( ) -`);
-  }
+  const factorSource = text(raw, "factorSource", MAX_FACTOR_SOURCE, problems);
   const from = parseRecordDate(raw["fromDate"], "fromDate", false);
   const thru = parseRecordDate(raw["thruDate"], "thruDate", true);
   if (!from.ok) problems.push(from.error);
@@ -175,28 +180,18 @@ export function validateRecord(raw: unknown): Parsed<ValidRecord> {
     problems.push(`fromDate ${show(raw["fromDate"])} is after thruDate ${show(raw["thruDate"])}`);
   }
 
-  let grams = 0n;
-  const amount = decimal(raw, "emissionsAmount", problems);
-  const emissionsUom = unit(raw, "emissionsUom", EMISSIONS_UNITS, problems);
-  if (amount !== undefined && emissionsUom !== undefined) {
-    const g = toBaseUnits(amount, emissionsUom, "mass", "emissionsAmount");
-    if (g.ok) grams = g.value;
-    else problems.push(g.error);
-  }
-
-  const energy: bigint[] = [0n, 0n];
+  const emissionsUom = unit(raw, "emissionsUom", EMISSIONS_UNITS, problems, options.emissionsUnit);
+  const grams = amount(raw, "emissionsAmount", "mass", emissionsUom, problems);
   const energyUom = unit(raw, "energyUseUom", ENERGY_UNITS, problems);
-  ["renewableEnergyUseAmount", "nonrenewableEnergyUseAmount"].forEach((field, i) => {
-    const d = decimal(raw, field, problems);
-    if (d === undefined || energyUom === undefined) return;
-    const wh = toBaseUnits(d, energyUom, "energy", field);
-    if (wh.ok) energy[i] = wh.value;
-    else problems.push(wh.error);
-  });
+  const renewableWh = amount(raw, "renewableEnergyUseAmount", "energy", energyUom, problems);
+  const nonrenewableWh = amount(raw, "nonrenewableEnergyUseAmount", "energy", energyUom, problems);
   const document = documentHash(raw, problems);
   if (raw["url"] !== undefined && raw["url"] !== null && typeof raw["url"] !== "string") {
     problems.push(`url ${show(raw["url"])}: expected a string`);
   }
+  const t = raw["tokenId"];
+  if (t !== undefined && t !== null && typeof t !== "string") problems.push(`tokenId ${show(t)}: expected null or "<ledger address>:<token id>"`);
+  const tokenId = tokenIdOf(raw);
 
   if (problems.length > 0 || !from.ok || !thru.ok) return { ok: false, error: problems.join("; ") };
   return {
@@ -208,29 +203,26 @@ export function validateRecord(raw: unknown): Parsed<ValidRecord> {
       fromDate: from.value,
       thruDate: thru.value,
       grams,
-      renewableWh: energy[0] as bigint,
-      nonrenewableWh: energy[1] as bigint,
+      renewableWh,
+      nonrenewableWh,
       factorSource,
-      documentHash: document,
+      documentHash: document.hash,
+      hasDocument: document.present,
+      ...(tokenId !== undefined ? { tokenId } : {}),
     },
   };
 }
 
 /**
  * Validates an export: each record on its own, then across records (duplicate uuids are all quarantined, since
- * which copy is right cannot be told and the choice must not depend on order). Records with a `tokenId` are
- * counted and skipped.
+ * which copy is right cannot be told and the choice must not depend on order). Records carrying a `tokenId` stay
+ * in `valid` with it: the relay checks them against the ledger (tokenised.ts) and never aggregates them.
  */
-export function validateRecords(raws: readonly unknown[], where: (index: number) => string = (i) => `record ${i}`): Validated {
+export function validateRecords(raws: readonly unknown[], where: (index: number) => string = (i) => `record ${i}`, options: RecordOptions = RECORD_DEFAULTS): Validated {
   const quarantined: Quarantined[] = [];
   const candidates: { index: number; record: ValidRecord; raw: unknown }[] = [];
-  let alreadyTokenised = 0;
   raws.forEach((raw, index) => {
-    if (tokenIdOf(raw) !== undefined) {
-      alreadyTokenised++;
-      return;
-    }
-    const v = validateRecord(raw);
+    const v = validateRecord(raw, options);
     if (v.ok) candidates.push({ index, record: v.value, raw });
     else quarantined.push({ at: where(index), reasons: v.error.split("; "), record: raw });
   });
@@ -242,5 +234,5 @@ export function validateRecords(raws: readonly unknown[], where: (index: number)
     if (n > 1) quarantined.push({ at: where(c.index), reasons: [`uuid "${show(c.record.uuid)}": duplicate, ${n} records share it`], record: c.raw });
     else valid.push(c.record);
   }
-  return { valid, quarantined, alreadyTokenised };
+  return { valid, quarantined };
 }

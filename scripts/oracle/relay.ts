@@ -16,15 +16,18 @@ import { aggregate } from "./aggregate";
 import { fabricRecordKey, tokenIdOf } from "../ledger/token-id";
 import type { Conflict, Log, RetryPolicy } from "./chain";
 import { Minter, connect, redactUrl, shortError, withRetry } from "./chain";
-import { partyCommitment } from "./evidence-hash";
 import type { FabricOptions, FabricSource } from "./fabric-source";
 export { FABRIC_DEFAULTS } from "./fabric-defaults";
 import type { SourceRecords } from "./file-source";
 import { readExportFile } from "./file-source";
 import { Journal } from "./journal";
 import type { JournalBinding } from "./journal";
-import type { Quarantined, ValidRecord } from "./records";
-import { validateRecords } from "./records";
+import type { PartyBook } from "./parties";
+import { commitmentsOf, mapParties, readPartyBook } from "./parties";
+export { mapParties } from "./parties";
+import type { Quarantined } from "./records";
+import { RECORD_DEFAULTS, validateRecords } from "./records";
+import { checkTokenIds } from "./tokenised";
 import type { Reporter } from "./reporter";
 import type { AuditSummary, RelayAuditOptions } from "./audit";
 import { AUDIT_DEFAULTS, auditStage } from "./audit";
@@ -46,12 +49,14 @@ export class OracleError extends Error {
 
 export type RelaySource =
   | { kind: "file"; file: string }
-  | { kind: "fabric"; fabric: FabricOptions; fromDate: string; thruDate: string };
+  | { kind: "fabric"; fabric: FabricOptions; fromDate: string; thruDate: string; overlapDays?: number };
 
 export interface RelayOptions {
   source: RelaySource;
-  /** JSON file mapping party commitment -> Ethereum address. */
+  /** JSON file mapping raw party id -> Ethereum address (parties.ts). */
   partiesFile: string;
+  /** The unit of records without `emissionsUom` (ORACLE_EMISSIONS_UNIT; default "t", metric tonnes). */
+  emissionsUnit?: string;
   period: PeriodKind;
   /** ORACLE_PARTY_SALT; undefined: the demo salt, only for the bundled sample on a local chain. */
   salt: string | undefined;
@@ -103,7 +108,10 @@ export const RELAY_DEFAULTS = {
 export interface RelaySummary {
   recordsRead: number;
   quarantined: number;
+  /** Records whose tokenId names a token of this ledger that covers them (checked on chain): not minted again. */
   alreadyTokenised: number;
+  /** Valid records without a document (`md5` empty): minted, and counted here and in their token's metadata. */
+  withoutDocument: number;
   validRecords: number;
   totals: number;
   /** Sum of all totals, g CO2e (decimal string). */
@@ -132,23 +140,11 @@ export interface RelaySummary {
 
 const isHexKey = (k: string) => /^(0x)?[0-9a-fA-F]{64}$/.test(k);
 
-/** Reads the party -> address mapping: `{ "<commitment>": "<address>" }`, optionally under `"parties"`. */
-export function readParties(file: string): Map<string, string> {
-  let data: unknown;
-  try {
-    data = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new OracleError(`--parties ${file}: cannot read a JSON object (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const obj = typeof data === "object" && data !== null && "parties" in data ? (data as { parties: unknown }).parties : data;
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw new OracleError(`--parties ${file}: expected { "<party commitment>": "<address>" }`);
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(obj)) {
-    if (!/^0x[0-9a-fA-F]{64}$/.test(k)) throw new OracleError(`--parties ${file}: key "${k.slice(0, 20)}" is not a party commitment (0x + 64 hex)`);
-    if (typeof v !== "string" || !isAddress(v)) throw new OracleError(`--parties ${file}: the address of ${k} is not an Ethereum address`);
-    out.set(k.toLowerCase(), getAddress(v));
-  }
-  return out;
+/** Reads the party mapping `{ "<raw party id>": "<address>" }` (parties.ts); an unreadable one stops the run. */
+export function readParties(file: string): PartyBook {
+  const book = readPartyBook(file);
+  if (!book.ok) throw new OracleError(book.error);
+  return book.value;
 }
 
 function writeQuarantine(file: string, entries: readonly Quarantined[]): void {
@@ -168,24 +164,12 @@ async function readSource(o: RelayOptions): Promise<{ source: SourceRecords; fab
   const { FabricSource: Fabric } = await import("./fabric-source");
   const opened = Fabric.open(o.source.fabric);
   if (!opened.ok) throw new OracleError(opened.error);
-  const r = await opened.value.query(o.source.fromDate, o.source.thruDate);
+  const r = await opened.value.select(o.source.fromDate, o.source.thruDate, o.source.overlapDays, o.reporter.log);
   if (!r.ok) {
     opened.value.close();
     throw new OracleError(r.error);
   }
   return { source: r.value, fabric: opened.value };
-}
-
-/** Splits valid records by whether their party has an address; the others are quarantined naming partyId. */
-export function mapParties(valid: ValidRecord[], salt: string, parties: Map<string, string>, partiesFile: string) {
-  const mapped: ValidRecord[] = [];
-  const quarantined: Quarantined[] = [];
-  for (const r of valid) {
-    const c = partyCommitment(salt, r.partyId);
-    if (parties.has(c.toLowerCase())) mapped.push(r);
-    else quarantined.push({ at: `uuid ${r.uuid}`, reasons: [`partyId: no Ethereum address for party commitment ${c} in ${partiesFile}`], record: r.uuid });
-  }
-  return { mapped, quarantined };
 }
 
 export async function relay(o: RelayOptions): Promise<RelaySummary> {
@@ -204,12 +188,15 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
   // Read and validate (no chain needed yet).
   const { source, fabric } = await readSource(o);
   try {
-    const validated = validateRecords(source.records, source.where);
-    const parties = readParties(o.partiesFile);
-    const { mapped: partyMapped, quarantined: unmapped } = mapParties(validated.valid, salt, parties, o.partiesFile);
+    const validated = validateRecords(source.records, source.where, { ...RECORD_DEFAULTS, ...(o.emissionsUnit !== undefined ? { emissionsUnit: o.emissionsUnit } : {}) });
+    const book = readParties(o.partiesFile);
+    const parties = commitmentsOf(book, salt);
+    const { mapped: resolved, quarantined: unmapped } = mapParties(validated.valid, book, o.partiesFile);
+    // Records carrying a tokenId are checked against the ledger once connected, never aggregated.
+    const marked = resolved.filter((r) => r.tokenId !== undefined);
     // ---- audit against published factors (scripts/oracle/audit.ts) -------------------------------------------
     // Deviating records are minted with a note (flag) or quarantined with the recomputation (enforce).
-    const audited = auditStage(partyMapped, o.audit ?? RELAY_DEFAULTS.audit, o.quarantineFile, log);
+    const audited = auditStage(resolved.filter((r) => r.tokenId === undefined), o.audit ?? RELAY_DEFAULTS.audit, o.quarantineFile, log);
     const mapped = audited.keep;
     unmapped.push(...audited.quarantined);
     // ---- end audit --------------------------------------------------------------------------------------------
@@ -227,7 +214,8 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
     const summary: RelaySummary = {
       recordsRead: source.records.length,
       quarantined: quarantine.length,
-      alreadyTokenised: validated.alreadyTokenised,
+      alreadyTokenised: 0,
+      withoutDocument: mapped.filter((r) => !r.hasDocument).length,
       validRecords: mapped.length,
       totals: all.length,
       totalGrams: all.reduce((s, t) => s + t.grams, 0n).toString(),
@@ -260,6 +248,9 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
       summary.ledger = ledger;
       const code = await withRetry("getCode", () => provider.getCode(ledger), policy, log);
       if (code === "0x") throw new OracleError(`ledger ${ledger}: no contract on chain ${chainId}`);
+      const checked = await checkTokenIds(CarbonLedger__factory.connect(ledger, provider), ledger, marked, (raw) => book.addresses.get(raw) as string,
+        (what, fn) => withRetry(what, fn, policy, log));
+      summary.alreadyTokenised = checked.alreadyTokenised;
 
       const sender = o.privateKey !== undefined ? wallet(o.privateKey, "ORACLE_PRIVATE_KEY") : undefined;
       if (sender === undefined && !o.dryRun) throw new OracleError("ORACLE_PRIVATE_KEY is not set: the sending key comes from the environment or .env", 2);
@@ -296,6 +287,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
           summary.conflictList.push(...list);
           summary.conflicts = summary.conflictList.length;
         };
+        noteConflicts(checked.conflicts);
         noteConflicts(plan.conflicts);
         const planned = new Set(plan.todo.map((r) => r.evidenceHash));
         const todo = totals.filter((t) => planned.has(t.evidenceHash));

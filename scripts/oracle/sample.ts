@@ -1,11 +1,14 @@
 /**
- * A seeded generator of realistic utility emissions records (monthly bills of several meters per party, US
- * utilities with EPA eGRID subregion factors, EU utilities with EEA country factors). Used for the committed
- * sample export, the tests and the benchmark. Deterministic: the same seed gives the same records.
+ * A seeded generator of realistic utility emissions records in the shape the chaincode stores them (monthly bills
+ * of several meters per party, US utilities with EPA eGRID subregion factors, EU utilities with EEA country
+ * factors): MD5 uuids, SHA-256 party ids, `YYYY-MM-DDTHH:MM:SSZ` dates, floating-point amounts in metric tonnes and
+ * kWh as the calculation service returns them, no unit field, the calculation request as JSON `factorSource` (or
+ * an older text source), no document on some bills, `tokenId` null. Used for the committed sample export, the tests
+ * and the benchmark. Deterministic: the same seed gives the same records.
  */
 import crypto from "node:crypto";
 import { dataSlice, getAddress, keccak256, toUtf8Bytes } from "ethers";
-import { partyCommitment } from "./evidence-hash";
+import { fabricPartyId } from "./parties";
 
 /** A small, fast, seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -20,13 +23,11 @@ export function prng(seed: number): () => number {
 }
 
 /**
- * Grid intensities in g CO2e per kWh, illustrative (the generator's own figures). The committed sample
- * (generate-sample.ts) replaces a record's emissions by the audit's recomputation from the shipped factor table
- * (data/emission-factors) wherever the table has a factor for the utility's region and year. US utilities are
- * named by their EIA-861 utility number (PECO Energy Co 14940, PA; Pacific Gas & Electric Co. 14328, CA; Oncor
- * Electric Delivery Company LLC 44372, TX), which the audit maps to the state.
+ * Grid intensities in g CO2e per kWh. Values are rounded, plausible figures for illustration: eGRID 2022
+ * subregions (US EPA) and EEA 2023 country averages; the oracle never recomputes them.
  */
 export const UTILITIES = [
+  // US utilities named by their EIA-861 utility number, which the audit maps to a state.
   { utilityId: "US-EIA-14940-PECO", factorSource: "eGRID2022", gPerKwh: 290 },
   { utilityId: "US-EIA-14328-PGE", factorSource: "eGRID2022", gPerKwh: 207 },
   { utilityId: "US-EIA-44372-ONCOR", factorSource: "eGRID2022", gPerKwh: 372 },
@@ -41,7 +42,10 @@ export interface SampleParty {
   utilities: number[];
 }
 
-export type SampleRecord = Record<string, string | number>;
+export type SampleRecord = Record<string, string | number | null>;
+
+/** The chaincode's record class. */
+export const EMISSIONS_RECORD_CLASS = "org.hyperledger.blockchain-carbon-accounting.emissionsrecord";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const day = (ms: number) => {
@@ -49,21 +53,12 @@ const day = (ms: number) => {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 };
 
-function uuid(rand: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${"89ab"[Math.floor(rand() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** g -> "kg" with three decimals, or "t" with six: exact either way. */
-export function amount(grams: bigint, inTonnes: boolean): { emissionsAmount: string; emissionsUom: string } {
-  const unit = inTonnes ? 1_000_000n : 1_000n;
-  const frac = (grams % unit).toString().padStart(inTonnes ? 6 : 3, "0");
-  return { emissionsAmount: `${grams / unit}.${frac}`, emissionsUom: inTonnes ? "t" : "kg" };
-}
+const md5 = (text: string) => crypto.createHash("md5").update(text).digest("hex");
 
 /**
  * `parties.length * months * metersPerParty` records. Each bill runs about a month starting 0-10 days after the
- * month's first day, so its midpoint falls in that month.
+ * month's first day, so its midpoint falls in that month. One bill in seven has no document (md5 and url ""); one
+ * in five carries an older text factor source instead of the JSON request.
  */
 export function generateRecords(opts: {
   seed: number;
@@ -72,7 +67,7 @@ export function generateRecords(opts: {
   startMonth: number;
   months: number;
   metersPerParty: number;
-  /** Write amounts as JSON numbers (as the chaincode does) rather than strings. */
+  /** Write amounts as JSON numbers (as the chaincode does) rather than their decimal strings. */
   numbers: boolean;
 }): SampleRecord[] {
   const rand = prng(opts.seed);
@@ -84,26 +79,36 @@ export function generateRecords(opts: {
         const start = Date.UTC(opts.startYear, opts.startMonth - 1 + m, 1 + Math.floor(rand() * 10));
         const length = 27 + Math.floor(rand() * 4);
         const thru = start + (length - 1) * 86_400_000;
-        const totalKwh = 2_000 + Math.floor(rand() * 180_000);
-        const renewable = Math.floor(totalKwh * rand() * 0.4);
+        const totalKwh = 2_000 + rand() * 180_000;
+        // Floating point as the calculation service computes it (e.g. 4873.259999999999).
+        const renewable = totalKwh * rand() * 0.4;
         const nonrenewable = totalKwh - renewable;
-        const grams = BigInt(nonrenewable) * BigInt(u.gPerKwh);
-        const id = uuid(rand);
-        const a = amount(grams, rand() < 0.25);
+        const tonnes = (nonrenewable * u.gPerKwh) / 1_000_000;
+        const fromDate = `${day(start)}T00:00:00Z`;
+        const thruDate = `${day(thru)}T23:59:59Z`;
+        const factorSource = rand() < 0.2
+          ? `${u.factorSource} ${u.utilityId}`
+          : JSON.stringify({ uuid: u.utilityId, usage: Math.round(totalKwh), usageUOM: "kWh", thruDate, emissionsFactorSource: u.factorSource, method: "location-based" });
+        const stored = fabricPartyId(party.partyId);
+        const id = md5(`${factorSource}${party.partyId}${meter}${fromDate}`);
+        const documented = rand() >= 1 / 7;
+        const num = (x: number) => (opts.numbers ? x : String(x));
         out.push({
+          class: EMISSIONS_RECORD_CLASS,
+          key: [u.utilityId, stored, fromDate, thruDate].map((k) => JSON.stringify(k)).join(":"),
           uuid: id,
           utilityId: u.utilityId,
-          partyId: party.partyId,
-          fromDate: day(start),
-          thruDate: day(thru),
-          emissionsAmount: opts.numbers && a.emissionsUom === "kg" ? Number(a.emissionsAmount) : a.emissionsAmount,
-          emissionsUom: a.emissionsUom,
-          renewableEnergyUseAmount: opts.numbers ? renewable : String(renewable),
-          nonrenewableEnergyUseAmount: opts.numbers ? nonrenewable : String(nonrenewable),
+          partyId: stored,
+          fromDate,
+          thruDate,
+          emissionsAmount: num(tonnes),
+          renewableEnergyUseAmount: num(renewable),
+          nonrenewableEnergyUseAmount: num(nonrenewable),
           energyUseUom: "kWh",
-          factorSource: u.factorSource,
-          url: `https://bills.${u.utilityId.toLowerCase()}.example/${id}.pdf`,
-          md5: crypto.createHash("md5").update(`bill ${id} ${totalKwh}`).digest("hex"),
+          factorSource,
+          url: documented ? `https://bills.${u.utilityId.toLowerCase()}.example/${id}.pdf` : "",
+          md5: documented ? md5(`bill ${id} ${totalKwh}`) : "",
+          tokenId: null,
         });
       }
     }
@@ -111,14 +116,24 @@ export function generateRecords(opts: {
   return out;
 }
 
+/** The chaincode's query answer for `records`: `[{ Key: uuid, Record }]`. */
+export function asQueryDump(records: readonly SampleRecord[]): { Key: string; Record: SampleRecord }[] {
+  return records.map((r) => ({ Key: String(r.uuid), Record: r }));
+}
+
+/** The reference REST API's answer for `records`: the records without `class` and `key`. */
+export function asRestExport(records: readonly SampleRecord[]): SampleRecord[] {
+  return records.map(({ class: _c, key: _k, ...rest }) => rest);
+}
+
 /** A deterministic, keyless address for a party (tokens of audited emissions never move, so no key is needed). */
 export function sampleAddress(partyId: string): string {
   return getAddress(dataSlice(keccak256(toUtf8Bytes(`sample address ${partyId}`)), 12));
 }
 
-/** The parties file for `parties` under `salt`: { "<commitment>": "<address>" }. */
-export function partiesFile(parties: readonly SampleParty[], salt: string): Record<string, string> {
-  return Object.fromEntries(parties.map((p) => [partyCommitment(salt, p.partyId), sampleAddress(p.partyId)]));
+/** The parties file for `parties`: { "<raw party id>": "<address>" } (parties.ts). */
+export function partiesFile(parties: readonly SampleParty[]): Record<string, string> {
+  return Object.fromEntries(parties.map((p) => [p.partyId, sampleAddress(p.partyId)]));
 }
 
 /**
@@ -136,8 +151,8 @@ export function makeParties(n: number, prefix = "org"): SampleParty[] {
 
 /** Records as CSV with the given header. */
 export function toCsv(records: readonly SampleRecord[], fields: readonly string[]): string {
-  const cell = (v: string | number | undefined) => {
-    const s = v === undefined ? "" : String(v);
+  const cell = (v: string | number | null | undefined) => {
+    const s = v === undefined || v === null ? "" : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [fields.join(","), ...records.map((r) => fields.map((f) => cell(r[f])).join(","))].join("\n") + "\n";

@@ -8,7 +8,8 @@ import { aggregate } from "../../scripts/oracle/aggregate";
 import { readExportFile } from "../../scripts/oracle/file-source";
 import { validateRecords } from "../../scripts/oracle/records";
 import { DEMO_SALT, SAMPLE_FILES, SAMPLE_PARTIES } from "../../scripts/oracle/relay";
-import { partyCommitment } from "../../scripts/oracle/evidence-hash";
+import { mapParties, readPartyBook } from "../../scripts/oracle/parties";
+import { sampleAddress } from "../../scripts/oracle/sample";
 import { LocalChain, ROOT, errorLines, run } from "./process";
 
 /** Hardhat's default accounts, as deploy/parameters/localhost.json assigns them. */
@@ -189,10 +190,12 @@ describe("command line, end to end on a hardhat node @slow", function () {
     it("verify recomputes a relayed token's evidence hash from the export's records", async function () {
       const read = readExportFile(SAMPLE_FILES[0] ?? "");
       if (!read.ok) throw new Error(read.error);
-      const acmeTotal = aggregate(validateRecords(read.value.records).valid, "year", DEMO_SALT).find((t) => t.partyId === "acme-manufacturing");
+      const book = readPartyBook(SAMPLE_PARTIES);
+      if (!book.ok) throw new Error(book.error);
+      const mapped = mapParties(validateRecords(read.value.records).valid, book.value, SAMPLE_PARTIES).mapped;
+      const acmeTotal = aggregate(mapped, "year", DEMO_SALT).find((t) => t.partyId === "acme-manufacturing");
       // The token id of a relayed total: its evidence hash in the emitter's scope (the party's mapped address).
-      const parties = (JSON.parse(fs.readFileSync(SAMPLE_PARTIES, "utf8")) as { parties: Record<string, string> }).parties;
-      const emitter = parties[partyCommitment(DEMO_SALT, "acme-manufacturing")] ?? "";
+      const emitter = sampleAddress("acme-manufacturing");
       const id = idHex(tokenIdOf(TOKEN_TYPE.Emissions, emitter, acmeTotal?.evidenceHash ?? ""));
       const out = await chain.json(["auditor", "verify", "--id", id, "--records", SAMPLE_FILES[0] ?? "", "--period", "year"]);
       expect(out).to.include({ match: true, party: "acme-manufacturing" });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import fc from "fast-check";
 import { AbiCoder, concat, keccak256, toBeHex, toUtf8Bytes, zeroPadBytes, zeroPadValue } from "ethers";
@@ -98,10 +99,15 @@ describe("oracle aggregation", function () {
     expect(day((t?.fromDate ?? 0) * 1000)).to.equal("2023-02-01");
   });
 
-  it("writes short metadata: record count and sorted factor sources, within 31 bytes for two sources", function () {
-    const rs = [valid({ ...base, uuid: "a", factorSource: "eGRID2022" }), valid({ ...base, uuid: "b", factorSource: "EEA2023" })];
-    expect(metadataOf(rs)).to.equal('{"n":2,"f":"EEA2023,eGRID2022"}');
+  it("writes short metadata: record count, records without document and a digest of the factor sources, within 31 bytes", function () {
+    const json = JSON.stringify({ uuid: "US-RFCE-PECO", usage: 4873.26, usageUOM: "kWh", note: "x".repeat(150) });
+    const rs = [valid({ ...base, uuid: "a", factorSource: "eGRID2022" }), valid({ ...base, uuid: "b", factorSource: json, md5: "" })];
+    const digest = createHash("sha256").update(["eGRID2022", json].sort().join("\n")).digest("hex").slice(0, 8);
+    expect(metadataOf(rs)).to.equal(`{"n":2,"d":1,"f":"${digest}"}`);
+    expect(metadataOf([...rs].reverse())).to.equal(metadataOf(rs));
     expect(Buffer.byteLength(metadataOf(rs))).to.be.at.most(31);
+    const many = Array.from({ length: 99 }, (_, i) => valid({ ...base, uuid: `u${i}`, factorSource: `${json}${i}`, md5: "" }));
+    expect(Buffer.byteLength(metadataOf(many))).to.be.at.most(31);
   });
 });
 

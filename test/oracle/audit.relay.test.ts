@@ -40,7 +40,7 @@ describe("oracle audit in the relay @slow", function () {
     const file = path.join(dir, "records.json");
     fs.writeFileSync(file, JSON.stringify(records));
     const parties = path.join(dir, "parties.json");
-    fs.writeFileSync(parties, JSON.stringify(partiesFile([{ partyId: "acme-manufacturing", utilities: [] }], SALT)));
+    fs.writeFileSync(parties, JSON.stringify(partiesFile([{ partyId: "acme-manufacturing", utilities: [] }])));
     const reporter = memoryReporter([auditor.privateKey]);
     const summary = await relay({
       ...RELAY_DEFAULTS, source: { kind: "file", file }, partiesFile: parties, salt: SALT, rpcUrl: node.url, network: "localhost",

@@ -39,7 +39,7 @@ describe("oracle: the chain decides @slow", function () {
     exportFile = path.join(tmp, "export.json");
     fs.writeFileSync(exportFile, JSON.stringify(records));
     parties = path.join(tmp, "parties.json");
-    fs.writeFileSync(parties, JSON.stringify(partiesFile(ps, SALT)));
+    fs.writeFileSync(parties, JSON.stringify(partiesFile(ps)));
     expected = expectedMonthlyTotals(records, SALT);
   });
   after(async function () {

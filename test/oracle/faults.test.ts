@@ -104,8 +104,8 @@ describe("oracle under faults @slow", function () {
     exportFile = path.join(tmp, "export.json");
     fs.writeFileSync(exportFile, JSON.stringify(records));
     parties = path.join(tmp, "parties.json");
-    fs.writeFileSync(parties, JSON.stringify(partiesFile(ps, SALT)));
-    expected = expectedMonthlyTotals(records, SALT);
+    fs.writeFileSync(parties, JSON.stringify(partiesFile(ps)));
+    expected = expectedMonthlyTotals(records, SALT, ps.map((p) => p.partyId));
   });
   after(async function () {
     await node?.stop();

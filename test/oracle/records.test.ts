@@ -3,8 +3,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { parseCsvExport, parseJsonExport } from "../../scripts/oracle/file-source";
 import { validateRecord, validateRecords } from "../../scripts/oracle/records";
-import { mapParties } from "../../scripts/oracle/relay";
-import { partyCommitment } from "../../scripts/oracle/evidence-hash";
+import { fabricPartyId, mapParties, parsePartyBook } from "../../scripts/oracle/parties";
 import { goodRecord } from "./helpers/records";
 
 const reasonsOf = (raw: unknown): string => {
@@ -39,8 +38,50 @@ describe("oracle records", function () {
     });
   });
 
+  describe("a record in the chaincode's shape", function () {
+    const chaincode = (over: Record<string, unknown> = {}) => {
+      const r: Record<string, unknown> = {
+        ...goodRecord({ emissionsAmount: 2.607667092612959e-9, renewableEnergyUseAmount: 4873.259999999999, nonrenewableEnergyUseAmount: "0.0005", fromDate: "2023-12-01T00:00:00Z", thruDate: "2023-12-31T23:59:59Z", md5: "", url: "", tokenId: null, factorSource: JSON.stringify({ uuid: "US-RFCE-PECO", usage: 4873.26, usageUOM: "kWh", thruDate: "2023-12-31T23:59:59Z", emissionsFactorSource: "eGRID2022", more: "x".repeat(120) }) }),
+        ...over,
+      };
+      delete r.emissionsUom;
+      return r;
+    };
+    it("is valid: no unit (the declared one applies), floats, a long JSON factor source, no document", function () {
+      const v = validateRecord(chaincode());
+      if (!v.ok) throw new Error(v.error);
+      expect(v.value.grams).to.equal(0n); // 0.0026 g: valid, counted
+      expect(v.value.renewableWh).to.equal(4_873_260n);
+      expect(v.value.nonrenewableWh).to.equal(0n); // 0.5 Wh: half to even
+      expect(v.value.factorSource.length).to.be.greaterThan(170);
+      expect([v.value.documentHash, v.value.hasDocument]).to.deep.equal(["0x", false]);
+      expect(v.value.thruDate).to.equal(Date.UTC(2023, 11, 31, 23, 59, 59) / 1000);
+    });
+    it("takes the declared unit, t by default, kg when declared", function () {
+      const t = validateRecord(chaincode({ emissionsAmount: 24.76236 }));
+      const kg = validateRecord(chaincode({ emissionsAmount: 24.76236 }), { emissionsUnit: "kg" });
+      expect([t.ok && t.value.grams, kg.ok && kg.value.grams]).to.deep.equal([24_762_360n, 24_762n]);
+    });
+    it("rounds half to even in grams: 0.5 g -> 0, 1.5 g -> 2, 2.5 g -> 2, 2.5000001 g -> 3", function () {
+      const g = (x: unknown) => {
+        const v = validateRecord(chaincode({ emissionsAmount: x }));
+        return v.ok ? v.value.grams : v.error;
+      };
+      expect([g(0.0000005), g(0.0000015), g(0.0000025), g("0.0000025000001"), g(4873.259999999999), g("1e-12"), g("12e3")]).to.deep.equal([0n, 2n, 2n, 3n, 4_873_260_000n, 0n, 12_000_000_000n]);
+    });
+    it("accepts dates without the Z, as the REST layer allows", function () {
+      const v = validateRecord(chaincode({ thruDate: "2023-12-31T23:59:59" }));
+      expect(v.ok && v.value.thruDate).to.equal(Date.UTC(2023, 11, 31, 23, 59, 59) / 1000);
+    });
+    it("refuses a negative amount naming the field, and a declared unit that is not a mass", function () {
+      expect(reasonsOf(chaincode({ renewableEnergyUseAmount: -0.1 }))).to.contain("renewableEnergyUseAmount -0.1: must not be negative");
+      const v = validateRecord(chaincode(), { emissionsUnit: "kWh" });
+      expect(!v.ok && v.error).to.contain('emissionsUom: absent, and the declared unit "kWh" is not one of kg, t');
+    });
+  });
+
   describe("quarantine reasons name the field", function () {
-    for (const field of ["uuid", "utilityId", "partyId", "fromDate", "thruDate", "emissionsAmount", "emissionsUom", "energyUseUom", "factorSource", "md5", "renewableEnergyUseAmount", "nonrenewableEnergyUseAmount"]) {
+    for (const field of ["uuid", "utilityId", "partyId", "fromDate", "thruDate", "emissionsAmount", "energyUseUom", "factorSource", "renewableEnergyUseAmount", "nonrenewableEnergyUseAmount"]) {
       it(`a missing ${field}`, function () {
         const r = goodRecord();
         delete r[field];
@@ -54,11 +95,15 @@ describe("oracle records", function () {
       expect(reasonsOf(goodRecord({ emissionsAmount: "12,5" }))).to.contain('emissionsAmount "12,5": expected a non-negative decimal number');
       expect(reasonsOf(goodRecord({ emissionsAmount: true }))).to.contain("emissionsAmount true: expected a number");
     });
-    it("an amount finer than 1 g", function () {
-      expect(reasonsOf(goodRecord({ emissionsAmount: "1.0001", emissionsUom: "kg" }))).to.contain("finer than 1 g");
+    it("a NaN or infinite amount", function () {
+      expect(reasonsOf(goodRecord({ emissionsAmount: Number.NaN }))).to.contain("emissionsAmount NaN: expected a finite number");
+      expect(reasonsOf(goodRecord({ nonrenewableEnergyUseAmount: Number.POSITIVE_INFINITY }))).to.contain("nonrenewableEnergyUseAmount Infinity: expected a finite number");
     });
-    it("a JSON number too long to be exact", function () {
-      expect(reasonsOf(goodRecord({ emissionsAmount: 1234567890.1234567 }))).to.contain("emissionsAmount 1234567890.1234567: too many digits");
+    it("an amount too large to be a bill", function () {
+      expect(reasonsOf(goodRecord({ emissionsAmount: 1.7976931348623157e308 }))).to.contain("emissionsAmount 1.7976931348623157e+308: too large");
+    });
+    it("a tokenId that is not text", function () {
+      expect(reasonsOf(goodRecord({ tokenId: 1 }))).to.contain("tokenId 1: expected null");
     });
     it("an unknown emissions unit", function () {
       expect(reasonsOf(goodRecord({ emissionsUom: "lbs" }))).to.contain('emissionsUom "lbs": unknown unit, use kg, t');
@@ -78,14 +123,15 @@ describe("oracle records", function () {
     it("a malformed document hash", function () {
       expect(reasonsOf(goodRecord({ md5: "xyz" }))).to.contain('md5 "xyz": expected the document hash');
     });
-    it("a factor source with characters that do not belong in metadata", function () {
-      expect(reasonsOf(goodRecord({ factorSource: 'eGRID"2022' }))).to.contain("factorSource");
+    it("a factor source that is not text", function () {
+      expect(reasonsOf(goodRecord({ factorSource: 7 }))).to.contain("factorSource 7: expected a string");
     });
     it("something that is not an object", function () {
       expect(reasonsOf(42)).to.contain("record: expected a JSON object");
     });
     it("lists every problem of a record, not only the first", function () {
       const reasons = reasonsOf(goodRecord({ uuid: "", emissionsUom: "lbs", md5: "1" })).split("; ");
+      expect(reasons[0]).to.match(/^uuid/);
       expect(reasons).to.have.length(3);
     });
   });
@@ -97,22 +143,29 @@ describe("oracle records", function () {
       expect(v.quarantined).to.have.length(2);
       expect(v.quarantined[0]?.reasons[0]).to.match(/^uuid "5f0c2a44-.*": duplicate, 2 records share it$/);
     });
-    it("skips records that already carry a tokenId", function () {
-      const v = validateRecords([goodRecord({ tokenId: "0xabc:0x01" }), goodRecord({ uuid: "b" })]);
-      expect(v.alreadyTokenised).to.equal(1);
-      expect(v.valid).to.have.length(1);
+    it("keeps a record's tokenId for the ledger to check, never trusting it", function () {
+      const v = validateRecords([goodRecord({ tokenId: "0xabc:0x01" }), goodRecord({ uuid: "b", tokenId: null })]);
+      expect(v.valid.map((r) => r.tokenId)).to.deep.equal(["0xabc:0x01", undefined]);
     });
     it("keeps the valid records going when some are quarantined", function () {
       const v = validateRecords([goodRecord({ uuid: "a", emissionsAmount: "x" }), goodRecord({ uuid: "b" })]);
       expect(v.valid.map((r) => r.uuid)).to.deep.equal(["b"]);
       expect(v.quarantined[0]?.at).to.equal("record 0");
     });
-    it("quarantines records of a party with no address, naming partyId", function () {
-      const v = validateRecords([goodRecord({ uuid: "a" }), goodRecord({ uuid: "b", partyId: "unknown-party" })]);
-      const parties = new Map([[partyCommitment("salt", "acme-manufacturing").toLowerCase(), "0x0000000000000000000000000000000000000001"]]);
-      const { mapped, quarantined } = mapParties(v.valid, "salt", parties, "parties.json");
-      expect(mapped.map((r) => r.uuid)).to.deep.equal(["a"]);
-      expect(quarantined[0]?.reasons[0]).to.match(/^partyId: no Ethereum address for party commitment 0x[0-9a-f]{64} in parties.json$/);
+    it("resolves Fabric's SHA-256 party ids to the raw ids of the mapping, and quarantines the rest naming partyId", function () {
+      const v = validateRecords([
+        goodRecord({ uuid: "a", partyId: fabricPartyId("acme-manufacturing") }),
+        goodRecord({ uuid: "b", partyId: fabricPartyId("unknown-party") }),
+        goodRecord({ uuid: "c", partyId: "acme-manufacturing" }),
+      ]);
+      const book = parsePartyBook({ parties: { "acme-manufacturing": "0x0000000000000000000000000000000000000001" } }, "parties.json");
+      if (!book.ok) throw new Error(book.error);
+      const { mapped, quarantined } = mapParties(v.valid, book.value, "parties.json");
+      expect(mapped.map((r) => [r.uuid, r.partyId])).to.deep.equal([["a", "acme-manufacturing"], ["c", "acme-manufacturing"]]);
+      expect(quarantined[0]?.reasons[0]).to.match(/^partyId [0-9a-f]{16}…: no raw party id in parties.json hashes to it/);
+    });
+    it("hashes party ids as the chaincode does (SHA-256 hex of the UTF-8 text)", function () {
+      expect(fabricPartyId("acme-manufacturing")).to.equal("82fa430828cd692d1bd0747668234010f05defd2b77b40a199d3ff615a841710");
     });
   });
 

@@ -4,13 +4,14 @@ import path from "node:path";
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { CarbonLedger } from "../../typechain-types";
-import type { RelayOptions } from "../../scripts/oracle/relay";
+import type { RelayOptions, RelaySummary } from "../../scripts/oracle/relay";
 import { DEMO_SALT, RELAY_DEFAULTS, SAMPLE_FILES, SAMPLE_PARTIES, relay } from "../../scripts/oracle/relay";
 import { memoryReporter } from "../../scripts/oracle/reporter";
-import { partyCommitment } from "../../scripts/oracle/evidence-hash";
-import { FABRIC_DEFAULTS } from "../../scripts/oracle/fabric-source";
-import { partiesFile, sampleAddress } from "../../scripts/oracle/sample";
-import { SAMPLE_PARTIES as SAMPLE_PARTY_LIST } from "../../scripts/oracle/generate-sample";
+import { FABRIC_DEFAULTS, FabricSource } from "../../scripts/oracle/fabric-source";
+import { fabricPartyId } from "../../scripts/oracle/parties";
+import { asQueryDump, asRestExport, partiesFile, sampleAddress } from "../../scripts/oracle/sample";
+import type { SampleRecord } from "../../scripts/oracle/sample";
+import { PARTIES as CHAINCODE_PARTIES, chaincodeRecords } from "./helpers/chaincode-records";
 import { makePki, startFabric } from "./helpers/fabric-server";
 import { goodRecord } from "./helpers/records";
 import { expectedMonthlyTotals, idOfTotal, runOracle, summaryOf } from "./helpers/oracle";
@@ -19,7 +20,8 @@ import { deployLedger, devWallet, startNode } from "./helpers/node";
 
 const SAMPLE_JSON = SAMPLE_FILES[0] as string;
 const SAMPLE_CSV = SAMPLE_FILES[1] as string;
-const sample = JSON.parse(fs.readFileSync(SAMPLE_JSON, "utf8")) as Record<string, unknown>[];
+/** The sample is a dump of the chaincode's query: [{ Key, Record }]. */
+const sample = (JSON.parse(fs.readFileSync(SAMPLE_JSON, "utf8")) as { Record: Record<string, unknown> }[]).map((d) => d.Record);
 
 describe("oracle end to end @slow", function () {
   this.timeout(180_000);
@@ -68,7 +70,7 @@ describe("oracle end to end @slow", function () {
       const { ledger, options } = await deployed();
       const summary = await relay(options());
       const expected = expectedMonthlyTotals(sample, DEMO_SALT);
-      expect(summary).to.include({ recordsRead: 288, alreadyTokenised: 2, quarantined: 0, totals: expected.length, minted: expected.length, skippedAlreadyMinted: 0 });
+      expect(summary).to.include({ recordsRead: 288, alreadyTokenised: 0, conflicts: 0, quarantined: 0, totals: expected.length, minted: expected.length, skippedAlreadyMinted: 0 });
       expect(BigInt(summary.gasUsed)).to.be.greaterThan(0n);
       for (const t of expected) {
         const record = await ledger.recordOf(idOfTotal(t));
@@ -153,11 +155,51 @@ describe("oracle end to end @slow", function () {
     });
   });
 
-  describe("reading from Fabric (stand-in gateway) and writing back", function () {
-    it("mints the totals of the channel's records and writes each token id back; the next run finds them tokenised", async function () {
+  describe("97 records in the chaincode's shape", function () {
+    const records = chaincodeRecords();
+    const rawIds = CHAINCODE_PARTIES.map((p) => p.partyId);
+    const salt = "chaincode e2e salt, test only";
+    const partiesPath = () => {
+      const file = path.join(tmp, `chaincode-parties-${Date.now()}.json`);
+      fs.writeFileSync(file, JSON.stringify({ parties: partiesFile(CHAINCODE_PARTIES) }));
+      return file;
+    };
+    const expectMintedExactly = async (ledger: CarbonLedger, summary: RelaySummary) => {
+      const expected = expectedMonthlyTotals(records, salt, rawIds);
+      expect(summary).to.include({ recordsRead: 97, quarantined: 0, validRecords: 97, conflicts: 0, totals: expected.length, minted: expected.length });
+      expect(summary.withoutDocument).to.equal(records.filter((r) => r.md5 === "").length);
+      expect(summary.totalGrams).to.equal(expected.reduce((s, t) => s + t.grams, 0n).toString());
+      for (const t of expected) expect(await ledger.issuedOf(idOfTotal(t)), `${t.partyId} ${t.fromDate}`).to.equal(t.grams);
+    };
+
+    for (const [name, content] of [["a query dump [{Key, Record}]", asQueryDump(records)], ["the REST export", asRestExport(records)]] as const) {
+      it(`are read from ${name} with nothing quarantined and minted exactly`, async function () {
+        const { ledger, options } = await deployed();
+        const file = path.join(tmp, `chaincode-${Date.now()}.json`);
+        fs.writeFileSync(file, JSON.stringify(content));
+        await expectMintedExactly(ledger, await relay(options({ source: { kind: "file", file }, salt, partiesFile: partiesPath() })));
+      });
+    }
+
+    it("a tokenId that does not name this ledger's token covering the record is a conflict, not a skip", async function () {
+      const { ledger, options } = await deployed();
+      const address = await ledger.getAddress();
+      const marked = JSON.parse(JSON.stringify(records)) as Record<string, unknown>[];
+      (marked[0] as Record<string, unknown>).tokenId = "0x0000000000000000000000000000000000000000:0x01";
+      (marked[1] as Record<string, unknown>).tokenId = `${address}:0x01`;
+      const file = path.join(tmp, `marked-${Date.now()}.json`);
+      fs.writeFileSync(file, JSON.stringify(asQueryDump(marked as SampleRecord[])));
+      const summary = await relay(options({ source: { kind: "file", file }, salt, partiesFile: partiesPath() }));
+      expect(summary).to.include({ alreadyTokenised: 0, conflicts: 2, quarantined: 0 });
+      expect(summary.conflictList.map((c) => c.differences[0])).to.satisfy((d: string[]) =>
+        /names contract 0x0{40}, not this ledger/.test(d[0] ?? "") && /no emissions token of 0x[0-9a-fA-F]{40} on this ledger covers the record/.test(d[1] ?? ""));
+    });
+
+    it("are read through the gateway, minted exactly, written back with the raw party id; the party queries stay whole; the next run checks the token ids on chain", async function () {
       const pki = await makePki("peer0.auditor1.example");
-      const records = JSON.parse(JSON.stringify(sample)) as Record<string, unknown>[];
-      const fabric = await startFabric(pki, records);
+      const state = JSON.parse(JSON.stringify(records)) as Record<string, unknown>[];
+      const before = JSON.parse(JSON.stringify(records)) as Record<string, unknown>[];
+      const fabric = await startFabric(pki, state);
       const pem = (name: string, text: string) => {
         const file = path.join(tmp, `${name}.pem`);
         fs.writeFileSync(file, text);
@@ -165,27 +207,34 @@ describe("oracle end to end @slow", function () {
       };
       try {
         const { ledger, options } = await deployed();
-        const source = {
-          kind: "fabric" as const, fromDate: "2023-01-01", thruDate: "2024-01-31",
-          fabric: {
-            ...FABRIC_DEFAULTS, peerEndpoint: `127.0.0.1:${fabric.port}`, hostAlias: "peer0.auditor1.example", mspId: "auditor1",
-            tlsCertPath: pem("ca", pki.ca.cert), certPath: pem("client", pki.client.cert), keyPath: pem("client-key", pki.client.key),
-          },
+        const fabricOptions = {
+          ...FABRIC_DEFAULTS, peerEndpoint: `127.0.0.1:${fabric.port}`, hostAlias: "peer0.auditor1.example", mspId: "auditor1",
+          tlsCertPath: pem("ca", pki.ca.cert), certPath: pem("client", pki.client.cert), keyPath: pem("client-key", pki.client.key),
         };
-        const salt = "fabric e2e salt, test only";
-        const parties = path.join(tmp, "fabric-parties.json");
-        fs.writeFileSync(parties, JSON.stringify(partiesFile(SAMPLE_PARTY_LIST, salt)));
+        const source = { kind: "fabric" as const, fromDate: "2023-01-01", thruDate: "2023-12-31", fabric: fabricOptions };
+        const parties = partiesPath();
         const first = await relay(options({ source, writeBack: true, salt, partiesFile: parties }));
-        const expected = expectedMonthlyTotals(sample, salt);
-        expect(first).to.include({ minted: expected.length, writtenBack: expected.length });
+        await expectMintedExactly(ledger, first);
+        expect(first.writtenBack).to.equal(first.minted);
         const address = await ledger.getAddress();
-        for (const t of expected) expect(await ledger.issuedOf(idOfTotal(t))).to.equal(t.grams);
-        const tokenIds = new Set(records.map((r) => r.tokenId));
-        expect(records.every((r) => typeof r.tokenId === "string")).to.equal(true);
-        expect(tokenIds.size).to.equal(expected.length + 1); // + the two records tokenised before
-        expect([...tokenIds].filter((t) => String(t).startsWith(`${address}:0x`))).to.have.length(expected.length);
+        expect(state.every((r) => String(r.tokenId).startsWith(`${address}:0x`))).to.equal(true);
+        // The chaincode's own per-party query finds every record of each party, tokenised, nothing else changed.
+        const open = FabricSource.open({ ...fabricOptions, timeoutMs: 10_000 });
+        if (!open.ok) throw new Error(open.error);
+        try {
+          for (const raw of rawIds) {
+            const q = await open.value.evaluate("getAllEmissionsDataByDateRangeAndParty", "2022-01-01", "2024-12-31\uffff", raw);
+            if (!q.ok) throw new Error(q.error);
+            const found = (q.value as { Record: Record<string, unknown> }[]).map((x) => x.Record);
+            const mine = before.filter((r) => r.partyId === fabricPartyId(raw));
+            expect(found.map((r) => r.uuid).sort()).to.deep.equal(mine.map((r) => r.uuid).sort());
+            for (const r of found) expect(JSON.stringify({ ...r, tokenId: null })).to.equal(JSON.stringify(mine.find((m) => m.uuid === r.uuid)));
+          }
+        } finally {
+          open.value.close();
+        }
         const again = await relay(options({ source, writeBack: true, salt, partiesFile: parties, journalFile: path.join(tmp, `fab-${Date.now()}.jsonl`) }));
-        expect(again).to.include({ alreadyTokenised: records.length, totals: 0, minted: 0, writtenBack: 0 });
+        expect(again).to.include({ alreadyTokenised: 97, conflicts: 0, totals: 0, minted: 0, writtenBack: 0 });
       } finally {
         await fabric.stop();
       }
@@ -240,15 +289,15 @@ describe("oracle end to end @slow", function () {
       const { options } = await deployed();
       const o = options();
       const file = path.join(tmp, "bad.json");
-      fs.writeFileSync(file, JSON.stringify([goodRecord({ uuid: "ok-1", partyId: "acme-manufacturing" }), goodRecord({ uuid: "bad-1", emissionsUom: "lbs" }), goodRecord({ uuid: "bad-2", partyId: "nobody" })]));
+      fs.writeFileSync(file, JSON.stringify([goodRecord({ uuid: "ok-1", partyId: fabricPartyId("acme-manufacturing") }), goodRecord({ uuid: "bad-1", emissionsUom: "lbs" }), goodRecord({ uuid: "bad-2", partyId: fabricPartyId("nobody") })]));
       const salt = "a secret salt for this test";
       const parties = path.join(tmp, "parties.json");
-      fs.writeFileSync(parties, JSON.stringify({ [partyCommitment(salt, "acme-manufacturing")]: sampleAddress("acme-manufacturing") }));
+      fs.writeFileSync(parties, JSON.stringify({ "acme-manufacturing": sampleAddress("acme-manufacturing") }));
       const run = await runOracle(["--file", file, "--parties", parties, "--rpc-url", node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env({ ORACLE_PARTY_SALT: salt }));
       expect(run.code, run.stderr).to.equal(3);
       expect(summaryOf(run)).to.include({ quarantined: 2, minted: 1 });
       const q = fs.readFileSync(o.quarantineFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { reasons: string[] });
-      expect(q.map((e) => e.reasons[0]?.split(" ")[0])).to.have.members(["emissionsUom", "partyId:"]);
+      expect(q.map((e) => e.reasons[0]?.split(" ")[0])).to.have.members(["emissionsUom", "partyId"]);
       expect(run.stdout + run.stderr).to.not.contain(salt);
     });
 

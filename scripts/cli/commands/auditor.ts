@@ -52,8 +52,8 @@ function evidenceFrom(opts: Record<string, unknown>): string {
  * file's valid records with the party salt): the total whose token id is `id`, else all totals of `--party`.
  */
 async function totalsFromRecords(file: string, period: string, party: string | undefined, id: bigint, issuee: string): Promise<AuditedTotal[]> {
-  const [{ aggregate }, { readExportFile }, { validateRecords }, { DEMO_SALT, SAMPLE_FILES }] = await Promise.all([
-    import("../../oracle/aggregate"), import("../../oracle/file-source"), import("../../oracle/records"), import("../../oracle/relay"),
+  const [{ aggregate }, { readExportFile }, { validateRecords }, { DEMO_SALT, SAMPLE_FILES, SAMPLE_PARTIES }, { mapParties, readPartyBook }] = await Promise.all([
+    import("../../oracle/aggregate"), import("../../oracle/file-source"), import("../../oracle/records"), import("../../oracle/relay"), import("../../oracle/parties"),
   ]);
   if (period !== "month" && period !== "year" && period !== "range") throw new UsageError(`--period "${period}": expected month, year or range`);
   const read = readExportFile(file);
@@ -64,7 +64,13 @@ async function totalsFromRecords(file: string, period: string, party: string | u
     throw new UsageError("--records: set ORACLE_PARTY_SALT, the salt the oracle used (only the bundled sample uses the demo salt)");
   }
   const salt = envSalt === undefined || envSalt === "" ? DEMO_SALT : envSalt;
-  const totals = aggregate(validateRecords(read.value.records, read.value.where).valid, period, salt);
+  // As the oracle does: Fabric's SHA-256 party ids resolved to raw ids through the party mapping, records that
+  // carry a tokenId left out.
+  const partiesFile = process.env["ORACLE_PARTIES_FILE"]?.trim() || SAMPLE_PARTIES;
+  const book = readPartyBook(partiesFile);
+  if (!book.ok) throw new UsageError(book.error.replace(/^--parties/, "ORACLE_PARTIES_FILE"));
+  const valid = validateRecords(read.value.records, read.value.where).valid.filter((r) => r.tokenId === undefined);
+  const totals = aggregate(mapParties(valid, book.value, partiesFile).mapped, period, salt);
   const exact = totals.find((t) => tokenIdOf(TOKEN_TYPE.Emissions, issuee, t.evidenceHash) === id);
   if (exact !== undefined) return [exact];
   if (party === undefined) {
@@ -451,7 +457,7 @@ export function registerAuditor(program: Command): void {
 
   withCommon(auditor.command("relay").description("relay audited emissions from a Fabric export file through the oracle, each total exactly once"))
     .option("--file <path>", "JSON or CSV export of Fabric records (default: the bundled sample)")
-    .option("--parties <path>", "JSON map party commitment -> address (default: the sample's; env ORACLE_PARTIES_FILE)")
+    .option("--parties <path>", "JSON map raw party id -> address (default: the sample's; env ORACLE_PARTIES_FILE)")
     .option("--period <kind>", "reporting period of a total: month, year or range (the oracle's default)", RELAY_DEFAULTS.period)
     .option("--dry-run", "show what would be minted; send nothing")
     .option("--journal <path>", "journal file (default .oracle/journal-<chainId>-<ledger>.jsonl)")

@@ -1,11 +1,22 @@
 /**
  * A stand-in Fabric Gateway for tests: the Gateway gRPC service of @hyperledger/fabric-protos (Evaluate, Endorse,
- * Submit, CommitStatus) on 127.0.0.1 with TLS, backed by an in-memory utility emissions channel. It serves the
- * records for the query function, applies the write-back on submit (idempotently), records every call, and
- * fails an unknown function as a peer does (chaincode response 500). Certificates are made here.
+ * Submit, CommitStatus) on 127.0.0.1 with TLS, backed by an in-memory utility emissions channel that behaves as the
+ * deployed chaincode does (../shared/FABRIC.md):
+ *
+ * - queries answer `[{ Key: uuid, Record }]` (`getEmissionsData` one bare record);
+ * - date ranges compare the stored TEXT: `fromDate >= from` and `thruDate <= thru`, bounds used as given (no padding);
+ * - party ids given to `getAllEmissionsData`, `getAllEmissionsDataByDateRangeAndParty` and
+ *   `updateEmissionsMintedToken` are hashed with SHA-256 by the chaincode; the write-back stores the hash of what it
+ *   is sent as the records' partyId (so sending a stored hash corrupts them, as on the real chaincode);
+ * - one unpaginated response per query, limited by the server's send limit (default gRPC's 4 MiB): a larger one is
+ *   answered RESOURCE_EXHAUSTED, as the client's receive limit would;
+ * - `getValidEmissions(...uuids)`: the records whose tokenId is null, in the chaincode's output shape.
+ *
+ * It records every call and fails an unknown function as a peer does (chaincode response 500). Certificates are
+ * made here.
  */
 import "reflect-metadata"; // @peculiar/x509 (tsyringe) needs it loaded first
-import { webcrypto } from "node:crypto";
+import { createHash, webcrypto } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { common, gateway, peer } from "@hyperledger/fabric-protos";
 import * as x509 from "@peculiar/x509";
@@ -98,6 +109,7 @@ function chaincodeError(code: grpc.status, text: string): grpc.ServiceError {
 
 export interface StandIn {
   port: number;
+  /** The world state, in insertion order (updated in place by the write-back). */
   records: Record<string, unknown>[];
   calls: Call[];
   /** Write-backs that changed something, per uuid. */
@@ -105,34 +117,69 @@ export interface StandIn {
   stop(): Promise<void>;
 }
 
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+/** gRPC's default message limit (4 MiB). */
+export const GRPC_DEFAULT_LIMIT = 4 * 1024 * 1024;
+
 /** Starts the stand-in on 127.0.0.1 (a free port) with the given TLS key pair. */
-export async function startFabric(pki: { server: Pem }, records: Record<string, unknown>[]): Promise<StandIn> {
+export async function startFabric(pki: { server: Pem }, records: Record<string, unknown>[], options: { sendLimitBytes?: number } = {}): Promise<StandIn> {
   const calls: Call[] = [];
   const tokenised = new Map<string, string>();
   const pending = new Map<string, () => Uint8Array>();
+  const byUuid = new Map<string, Record<string, unknown>>(records.map((r) => [String(r.uuid), r]));
+  const notFound = (uuid: string | undefined) => chaincodeError(grpc.status.UNKNOWN, `chaincode response 500, the state ${String(uuid)} does not exist`);
+  const listed = (rs: Record<string, unknown>[]) => Buffer.from(JSON.stringify(rs.map((r) => ({ Key: String(r.uuid), Record: r }))));
+  const inRange = (r: Record<string, unknown>, from: string | undefined, thru: string | undefined) =>
+    String(r.fromDate) >= String(from) && String(r.thruDate) <= String(thru);
 
   const run = (fn: string, args: string[]): Uint8Array | grpc.ServiceError => {
-    if (fn === "getAllEmissionsDataByDateRange") {
-      const [from, thru] = args;
-      const inRange = records.filter((r) => String(r.fromDate) >= String(from) && String(r.thruDate) <= `${String(thru)}\uffff`);
-      return Buffer.from(JSON.stringify(inRange));
-    }
-    if (fn === "updateEmissionsMintedToken") {
-      const [tokenId, partyId, ...uuids] = args;
-      for (const uuid of uuids) {
-        const r = records.find((x) => x.uuid === uuid && x.partyId === partyId);
-        if (r === undefined) return chaincodeError(grpc.status.ABORTED, `chaincode response 500, record ${uuid} of this party not found`);
-        if (r.tokenId !== tokenId) {
-          r.tokenId = tokenId;
-          tokenised.set(String(uuid), String(tokenId));
-        }
+    switch (fn) {
+      case "getAllEmissionsDataByDateRange": {
+        const [from, thru] = args;
+        return listed(records.filter((r) => inRange(r, from, thru)));
       }
-      return Buffer.from("");
+      case "getAllEmissionsDataByDateRangeAndParty": {
+        const [from, thru, party] = args;
+        return listed(records.filter((r) => inRange(r, from, thru) && r.partyId === sha256(String(party))));
+      }
+      case "getAllEmissionsData": {
+        const [utilityId, party] = args;
+        return listed(records.filter((r) => r.utilityId === utilityId && r.partyId === sha256(String(party))));
+      }
+      case "getEmissionsData": {
+        const r = byUuid.get(String(args[0]));
+        return r === undefined ? notFound(args[0]) : Buffer.from(JSON.stringify(r));
+      }
+      case "getValidEmissions": {
+        const found: Record<string, unknown>[] = [];
+        for (const uuid of args) {
+          const r = byUuid.get(uuid);
+          if (r === undefined) return notFound(uuid);
+          if (r.tokenId !== null) continue;
+          found.push(r);
+        }
+        const keys = found.map((r) => String(r.uuid));
+        const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
+        return Buffer.from(JSON.stringify({ keys, output_to_client: b64(found), output_to_store: { validUUIDs: b64(keys) } }));
+      }
+      case "updateEmissionsMintedToken": {
+        const [tokenId, partyId, ...uuids] = args;
+        for (const uuid of uuids) if (!byUuid.has(uuid)) return notFound(uuid);
+        for (const uuid of uuids) {
+          const r = byUuid.get(uuid) as Record<string, unknown>;
+          if (r.tokenId !== tokenId) tokenised.set(uuid, String(tokenId));
+          r.tokenId = tokenId;
+          r.partyId = sha256(String(partyId));
+        }
+        return Buffer.from(JSON.stringify({ keys: uuids }));
+      }
+      default:
+        return chaincodeError(grpc.status.UNKNOWN, `chaincode response 500, Function ${fn} not found in contract emissions`);
     }
-    return chaincodeError(grpc.status.UNKNOWN, `chaincode response 500, Function ${fn} not found in contract emissions`);
   };
 
-  const server = new grpc.Server();
+  const server = new grpc.Server({ "grpc.max_send_message_length": options.sendLimitBytes ?? GRPC_DEFAULT_LIMIT });
   const impl: gateway.IGatewayServer = {
     evaluate: (call, callback) => {
       const inv = invocation(call.request.getProposedTransaction());
