@@ -10,6 +10,19 @@ import { connect, deploymentsDir } from "../lib/context";
 import { CommandError, UsageError, need } from "../lib/errors";
 import { emit, table } from "../lib/output";
 
+/**
+ * The explorer of a network: Blockscout for Chiado (no key), Etherscan's v2 API for the others (one key,
+ * ETHERSCAN_API_KEY, for every chain it serves; see hardhat.config.ts).
+ */
+export function verifier(network: string): { task: string; args: (address: string, args: unknown[]) => Record<string, unknown> } {
+  if (network === "chiado") return { task: "verify:blockscout", args: (address) => ({ address, libraries: {} }) };
+  const key = process.env["ETHERSCAN_API_KEY"];
+  if (key === undefined || key.trim() === "") {
+    throw new UsageError(`--network ${network}: set ETHERSCAN_API_KEY (one Etherscan.io key serves every chain of its v2 API)`);
+  }
+  return { task: "verify:verify", args: (address, constructorArguments) => ({ address, constructorArguments }) };
+}
+
 export function registerDeploy(program: Command): void {
   withCommon(program.command("deploy").description("deploy and wire the whole suite; re-run to resume after an interruption"))
     .option("--parameters <file>", "parameters file (default deploy/parameters/<network>.json)")
@@ -57,9 +70,10 @@ export function registerDeploy(program: Command): void {
       const record = ctx.record;
       if (record === undefined) throw new UsageError(`--network ${g.network}: no deployment record`);
       const results: { contract: string; address: string; ok: boolean; message: string }[] = [];
+      const explorer = verifier(g.network);
       for (const [name, entry] of Object.entries(record.contracts) as [ContractName, { address: string; args?: unknown[] }][]) {
         try {
-          await ctx.hre.run("verify:verify", { address: entry.address, constructorArguments: entry.args ?? [] });
+          await ctx.hre.run(explorer.task, explorer.args(entry.address, entry.args ?? []));
           results.push({ contract: name, address: entry.address, ok: true, message: "verified" });
         } catch (error) {
           const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);

@@ -56,8 +56,12 @@ export function checkNetworkEnvironment(options: GlobalOptions, needsKey: boolea
     throw new UsageError(`--network ${options.network}: set ${rpcVar} (in .env or the environment) to its RPC URL`);
   }
   const keyVar = options.keyEnv ?? DEFAULT_KEY_VAR;
-  if (needsKey && envValue(keyVar) === undefined) {
+  const key = envValue(keyVar);
+  if (needsKey && key === undefined) {
     throw new UsageError(`--network ${options.network}: set ${keyVar} (in .env or the environment) to the sender's private key`);
+  }
+  if (key !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
+    throw new UsageError(`${keyVar}: not a 32-byte hex key (0x + 64 hex digits; needed by --network ${options.network})`);
   }
 }
 
