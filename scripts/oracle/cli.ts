@@ -6,10 +6,11 @@
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import dotenv from "dotenv";
-import { formatAmount, parseDate } from "../lib/units";
+import { parseDate } from "../lib/units";
 import type { RelayOptions, RelaySource, RelaySummary } from "./relay";
 import { FABRIC_DEFAULTS, OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
 import { jsonReporter, ttyReporter } from "./reporter";
+import { humanSummary, withoutPrefix } from "./summary";
 
 dotenv.config({ quiet: true });
 
@@ -164,23 +165,6 @@ export function options(f: Flags): RelayOptions {
   };
 }
 
-/** The summary for people, amounts in human units. */
-function humanSummary(s: RelaySummary): string {
-  const rows: [string, string][] = [
-    ["records read", String(s.recordsRead)],
-    ["quarantined", s.quarantined > 0 ? `${s.quarantined} (see ${s.quarantineFile})` : "0"],
-    ["already tokenised", String(s.alreadyTokenised)],
-    ["totals", `${s.totals} (${formatAmount(BigInt(s.totalGrams), "mass")})`],
-    [s.dryRun ? "would mint" : "minted", s.dryRun ? String(s.totals - s.zeroTotals - s.skippedAlreadyMinted) : String(s.minted)],
-    ["skipped, already minted", String(s.skippedAlreadyMinted)],
-    ["conflicts", String(s.conflicts)],
-    ["transactions", String(s.transactions)],
-    ["gas used", BigInt(s.gasUsed).toLocaleString("en-US")],
-    ["written back", String(s.writtenBack)],
-  ];
-  return rows.map(([k, v]) => `${k.padEnd(24)} ${v}`).join("\n");
-}
-
 /** Values that must never be printed. */
 function secretValues(): string[] {
   return [env("ORACLE_PRIVATE_KEY"), env("ORACLE_PARTY_SALT"), ...(env("ORACLE_ATTESTER_KEYS") ?? "").split(",")]
@@ -200,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const o = options(cmd.opts<Flags>());
     const summary = await relay(o);
-    if (process.stdout.isTTY && cmd.opts<Flags>().json !== true) o.reporter.print(humanSummary(summary));
+    if (process.stdout.isTTY && cmd.opts<Flags>().json !== true) o.reporter.print(humanSummary(summary).join("\n"));
     else o.reporter.print(JSON.stringify({ event: "summary", ...summary }));
     for (const c of summary.conflictList) {
       process.stderr.write(`oracle: CONFLICT total ${c.evidenceHash} (token ${c.id}): ${c.differences.join("; ")}\n`);
@@ -208,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
     return summary.conflicts > 0 ? 4 : summary.quarantined > 0 ? 3 : 0;
   } catch (e) {
     const code = e instanceof OracleError ? e.exitCode : 1;
-    process.stderr.write(`oracle: ${redactAll(e instanceof Error ? e.message : String(e))}\n`);
+    process.stderr.write(`oracle: ${redactAll(withoutPrefix(e instanceof Error ? e.message : String(e)))}\n`);
     return code;
   }
 }
@@ -219,7 +203,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`oracle: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`oracle: ${withoutPrefix(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 1;
     },
   );

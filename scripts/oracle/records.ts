@@ -156,9 +156,15 @@ export function tokenIdOf(raw: unknown): string | undefined {
   return typeof t === "string" && t.trim() !== "" ? t.trim() : undefined;
 }
 
-/** Validates one record on its own; every problem is reported, not just the first. */
+/** Validates one record on its own; every problem is reported, not just the first ("; " between them). */
 export function validateRecord(raw: unknown): Parsed<ValidRecord> {
-  if (!isRecord(raw)) return { ok: false, error: `record: expected a JSON object, got ${show(raw)}` };
+  const v = checkRecord(raw);
+  return v.ok ? v : { ok: false, error: v.problems.join("; ") };
+}
+
+/** validateRecord with the problems kept apart (a problem may itself contain "; "). */
+function checkRecord(raw: unknown): { ok: true; value: ValidRecord } | { ok: false; problems: string[] } {
+  if (!isRecord(raw)) return { ok: false, problems: [`record: expected a JSON object, got ${show(raw)}`] };
   const problems: string[] = [];
   const uuid = text(raw, "uuid", 128, problems);
   const utilityId = text(raw, "utilityId", 128, problems);
@@ -198,7 +204,7 @@ export function validateRecord(raw: unknown): Parsed<ValidRecord> {
     problems.push(`url ${show(raw["url"])}: expected a string`);
   }
 
-  if (problems.length > 0 || !from.ok || !thru.ok) return { ok: false, error: problems.join("; ") };
+  if (problems.length > 0 || !from.ok || !thru.ok) return { ok: false, problems };
   return {
     ok: true,
     value: {
@@ -230,9 +236,9 @@ export function validateRecords(raws: readonly unknown[], where: (index: number)
       alreadyTokenised++;
       return;
     }
-    const v = validateRecord(raw);
+    const v = checkRecord(raw);
     if (v.ok) candidates.push({ index, record: v.value, raw });
-    else quarantined.push({ at: where(index), reasons: v.error.split("; "), record: raw });
+    else quarantined.push({ at: where(index), reasons: v.problems, record: raw });
   });
   const count = new Map<string, number>();
   for (const c of candidates) count.set(c.record.uuid, (count.get(c.record.uuid) ?? 0) + 1);
