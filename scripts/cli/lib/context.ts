@@ -8,7 +8,8 @@ import { Contract, Wallet, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ContractName, DeploymentRecord } from "../../lib/deployment";
 import { DEPLOYMENTS_DIR, deploymentPath, readDeployment } from "../../lib/deployment";
-import { CommandError, UsageError, describeRevert } from "./errors";
+import type { Quantity } from "../../lib/units";
+import { CommandError, UsageError, describeRevert, findRevertData, parseCustomError, tokenIdsIn } from "./errors";
 
 /** Networks the suite knows, and for live ones the environment variable holding the RPC URL. */
 export const NETWORKS = ["hardhat", "localhost", "gnosis", "chiado", "sepolia"] as const;
@@ -190,6 +191,29 @@ export interface TxResult {
 }
 
 /**
+ * Why the chain rejected a call, in the user's units: amounts of the token the error names are shown as the
+ * token's type measures them (RECs in Wh, offsets and emissions in g CO2e), read from the ledger.
+ */
+export async function explainRevert(ctx: Context, error: unknown): Promise<string> {
+  const data = findRevertData(error);
+  const description = data === undefined ? undefined : parseCustomError(data, ctx.abis);
+  const units = new Map<bigint, Quantity>();
+  if (description !== undefined && ctx.record?.contracts.CarbonLedger !== undefined) {
+    const ledger = await suiteContract<BaseContract>(ctx, "CarbonLedger");
+    for (const id of tokenIdsIn(description)) {
+      try {
+        const record = (await ledger.getFunction("recordOf").staticCall(id)) as { tokenType: bigint };
+        const tokenType = Number(record.tokenType);
+        if (tokenType !== 0) units.set(id, tokenType === 1 ? "energy" : "mass");
+      } catch {
+        // not a ledger token: leave its amounts in base units
+      }
+    }
+  }
+  return describeRevert(error, ctx.abis, (id) => units.get(id));
+}
+
+/**
  * Simulates the call (a revert becomes a CommandError naming the custom error and its arguments), asks for
  * confirmation on a live network unless --yes, then sends and waits for the receipt.
  */
@@ -199,7 +223,7 @@ export async function sendTx(ctx: Context, plan: TxPlan): Promise<TxResult> {
   try {
     returned = await fn.staticCall(...plan.args);
   } catch (error) {
-    throw new CommandError(`${plan.method} would revert: ${describeRevert(error, ctx.abis)}`);
+    throw new CommandError(`${plan.method} would revert: ${await explainRevert(ctx, error)}`);
   }
   if (ctx.live && ctx.options.yes !== true) {
     const target = await plan.contract.getAddress();
@@ -212,7 +236,7 @@ export async function sendTx(ctx: Context, plan: TxPlan): Promise<TxResult> {
     const tx = await fn.send(...plan.args);
     receipt = await tx.wait();
   } catch (error) {
-    throw new CommandError(`${plan.method} failed: ${describeRevert(error, ctx.abis)}`);
+    throw new CommandError(`${plan.method} failed: ${await explainRevert(ctx, error)}`);
   }
   if (receipt === null) throw new CommandError(`${plan.method}: the transaction was not mined`);
   return { hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt, returned };
