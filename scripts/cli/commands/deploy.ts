@@ -3,7 +3,10 @@ import type { Command } from "commander";
 import { deploySuite, deployerPowers, STEPS } from "../../../deploy/suite";
 import { loadParameters } from "../../../deploy/parameters";
 import { deploymentPath, readDeployment, writeDeployment } from "../../lib/deployment";
-import type { ContractName } from "../../lib/deployment";
+import type { ContractName, DeploymentRecord } from "../../lib/deployment";
+import path from "node:path";
+import type { Context } from "../lib/context";
+import { isDevelopmentChain, staleRecordProblem } from "../lib/stale";
 import { parseInteger } from "../lib/args";
 import { action, optional, withCommon } from "../lib/command";
 import { connect, deploymentsDir } from "../lib/context";
@@ -23,6 +26,19 @@ export function verifier(network: string): { task: string; args: (address: strin
   return { task: "verify:verify", args: (address, constructorArguments) => ({ address, constructorArguments }) };
 }
 
+/**
+ * The record to resume from: on a development chain a record whose contracts are gone (the node restarted) is
+ * deployed over; elsewhere a record that does not match the chain stops the deployment.
+ */
+async function usableRecord(ctx: Context, record: DeploymentRecord | undefined, file: string): Promise<DeploymentRecord | undefined> {
+  if (record === undefined) return undefined;
+  const problem = await staleRecordProblem(ctx.hre.ethers.provider, record, ctx.chainId, file, ctx.network);
+  if (problem === undefined) return record;
+  if (!isDevelopmentChain(ctx.chainId)) throw new CommandError(problem);
+  console.error(`${path.relative(process.cwd(), file) || file} names contracts that are not on this chain (node restarted?): deploying afresh`);
+  return undefined;
+}
+
 export function registerDeploy(program: Command): void {
   withCommon(program.command("deploy").description("deploy and wire the whole suite; re-run to resume after an interruption"))
     .option("--parameters <file>", "parameters file (default deploy/parameters/<network>.json)")
@@ -35,7 +51,7 @@ export function registerDeploy(program: Command): void {
       const stopAfter = stopText === undefined || stopText === "" ? undefined : need(parseInteger(stopText, "DEPLOY_STOP_AFTER", 0, STEPS.length));
       const ctx = await connect(g, false);
       const dir = deploymentsDir();
-      const existing = readDeployment(g.network, dir);
+      const existing = await usableRecord(ctx, readDeployment(g.network, dir), deploymentPath(g.network, dir));
       if (existing?.completedAt !== undefined) {
         console.error(`${g.network} is already deployed (${deploymentPath(g.network, dir)}); nothing to do`);
       }

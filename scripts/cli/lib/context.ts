@@ -9,6 +9,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ContractName, DeploymentRecord } from "../../lib/deployment";
 import { DEPLOYMENTS_DIR, deploymentPath, readDeployment } from "../../lib/deployment";
 import type { Quantity } from "../../lib/units";
+import { staleRecordProblem } from "./stale";
 import { CommandError, UsageError, describeRevert, findRevertData, parseCustomError, tokenIdsIn } from "./errors";
 
 /** Networks the suite knows, and for live ones the environment variable holding the RPC URL. */
@@ -80,7 +81,30 @@ export async function loadHardhat(network: string): Promise<HardhatRuntimeEnviro
       console.log = log;
     }
   }
+  retryClosedSockets(hre);
   return hre;
+}
+
+/**
+ * A node closes an idle keep-alive connection after 5 s; when a long synchronous load (the TypeChain factories)
+ * blocks the event loop meanwhile, the next request is written to the closed socket and fails with "other side
+ * closed" before the node read it. Such a request is sent again, once, on a new connection.
+ */
+function retryClosedSockets(hre: HardhatRuntimeEnvironment): void {
+  const provider = hre.network.provider as unknown as Record<string, unknown>;
+  const closed = (e: unknown) => /other side closed|ECONNRESET|socket hang up/i.test(e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? "")}` : String(e));
+  for (const name of ["request", "send"]) {
+    const original = provider[name];
+    if (typeof original !== "function") continue;
+    provider[name] = async (...args: unknown[]): Promise<unknown> => {
+      try {
+        return await (original as (...a: unknown[]) => Promise<unknown>).apply(provider, args);
+      } catch (error) {
+        if (!closed(error)) throw error;
+        return (original as (...a: unknown[]) => Promise<unknown>).apply(provider, args);
+      }
+    };
+  }
 }
 
 /** A connected command context. */
@@ -140,8 +164,10 @@ export async function connect(options: GlobalOptions, requireRecord = true): Pro
     throw new UsageError(`--network ${options.network}: no deployment record at ${deploymentPath(options.network, deploymentsDir())}; deploy first`);
   }
   const chainId = (await hre.ethers.provider.getNetwork()).chainId;
-  if (record !== undefined && BigInt(record.chainId) !== chainId) {
-    throw new UsageError(`--network ${options.network}: the record is for chain ${record.chainId}, the node is chain ${chainId}`);
+  if (requireRecord && record !== undefined) {
+    // A record that outlived its chain (a restarted node): say so and what to do, instead of failing to decode "0x".
+    const problem = await staleRecordProblem(hre.ethers.provider, record, chainId, deploymentPath(options.network, deploymentsDir()), options.network);
+    if (problem !== undefined) throw new CommandError(problem);
   }
   const abis: InterfaceAbi[] = [];
   for (const name of SUITE_CONTRACTS) {
