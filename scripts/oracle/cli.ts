@@ -6,6 +6,7 @@
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import dotenv from "dotenv";
+import { HDNodeWallet, Mnemonic } from "ethers";
 import { parseDate } from "../lib/units";
 import type { RelayOptions, RelaySource, RelaySummary } from "./relay";
 import { FABRIC_DEFAULTS, OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
@@ -69,7 +70,8 @@ export function program(): Command {
     .option("--rpc-timeout <ms>", "timeout of one RPC call", integer("--rpc-timeout", 100), RELAY_DEFAULTS.rpcTimeoutMs)
     .option("--retry-for <ms>", "keep retrying a failing RPC for this long", integer("--retry-for", 0), RELAY_DEFAULTS.retryForMs)
     .option("--poll <ms>", "receipt polling interval", integer("--poll", 10), RELAY_DEFAULTS.pollMs)
-    .option("--json", "JSON lines even on a terminal", false);
+    .option("--json", "JSON lines even on a terminal", false)
+    .option("--account <index>", "localhost only: send as the development node's account #index (as `npx hardhat node` lists them) instead of ORACLE_PRIVATE_KEY", integer("--account", 0));
 }
 
 interface Flags {
@@ -102,6 +104,16 @@ interface Flags {
   retryFor: number;
   poll: number;
   json: boolean;
+  account?: number;
+}
+
+/** The mnemonic of Hardhat's development accounts (`npx hardhat node`), public by design. */
+const DEVELOPMENT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** The key of development account `index`: only for localhost, whose accounts are public. */
+export function developmentKey(network: string, index: number): string {
+  if (network !== "localhost") throw new OracleError(`--account ${index}: only on localhost (a development node); elsewhere set ORACLE_PRIVATE_KEY`, 2);
+  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEVELOPMENT_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey;
 }
 
 /** Flags + environment -> relay options; a missing setting is an OracleError(exit 2) naming flag and variable. */
@@ -149,7 +161,7 @@ export function options(f: Flags): RelayOptions {
     rpcUrl,
     network: f.network,
     ledger: f.ledger ?? env("ORACLE_LEDGER_ADDRESS"),
-    privateKey: env("ORACLE_PRIVATE_KEY"),
+    privateKey: f.account !== undefined ? developmentKey(f.network, f.account) : env("ORACLE_PRIVATE_KEY"),
     attesterKeys: (env("ORACLE_ATTESTER_KEYS") ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""),
     batchSize: f.batchSize,
     confirmations: f.confirmations,

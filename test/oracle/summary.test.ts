@@ -48,3 +48,16 @@ describe("quarantine reasons", function () {
     expect(quarantined[0]?.reasons).to.have.length(2);
   });
 });
+
+describe("oracle --account", function () {
+  it("gives localhost's development account #2 (the auditor)", async function () {
+    const { developmentKey } = await import("../../scripts/oracle/cli");
+    const { Wallet } = await import("ethers");
+    expect(new Wallet(developmentKey("localhost", 2)).address).to.equal("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
+  });
+
+  it("is refused on a live network (exit 2)", async function () {
+    const { developmentKey } = await import("../../scripts/oracle/cli");
+    expect(() => developmentKey("gnosis", 2)).to.throw(/only on localhost/);
+  });
+});
