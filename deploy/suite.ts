@@ -161,8 +161,9 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
         },
         waitUntil: (timestamp) => waitForChainTime(o, timestamp),
         onStep: async (step, addresses) => {
-          await recordAddresses(o, record, addresses, params, deployerAddress);
+          // The heading first: the addresses this step deployed belong under it.
           if (!steps.includes(step)) o.log(`step ${STEPS.indexOf(step) + 1}/${STEPS.length}: ${step}`);
+          await recordAddresses(o, record, addresses, params, deployerAddress);
           finish(step);
         },
       });

@@ -51,13 +51,20 @@ export function toBaseUnits(decimal: string, unit: string, quantity: Quantity, w
   return ok(numerator / scale);
 }
 
-/** Parses "12.5t", "830kg", "4.2MWh", "1000" (base units) into base units. */
+/**
+ * Parses "12.5t", "830kg", "4.2MWh", "1000g", "1000Wh" into base units. The unit is required: a bare number is
+ * refused, since "1000" meant as kWh or t would silently be grams or watt-hours; the base unit is written out.
+ */
 export function parseAmount(text: string, quantity: Quantity, what = "amount"): Parsed<bigint> {
   const m = /^\s*(-?[0-9.]+)\s*([A-Za-z][A-Za-z0-9 ]*)?\s*$/.exec(text);
-  if (m === null) return fail(`${what} "${text}": expected a number with a unit, e.g. ${quantity === "mass" ? "12.5t or 830kg" : "4.2MWh"}`);
+  const example = quantity === "mass" ? "12.5t or 830kg" : "4.2MWh";
+  if (m === null) return fail(`${what} "${text}": expected a number with a unit, e.g. ${example}`);
   const number = m[1] as string;
   if (number.startsWith("-")) return fail(`${what} "${text}": must not be negative`);
-  const parsed = toBaseUnits(number, m[2] ?? BASE_NAME[quantity], quantity, what);
+  if (m[2] === undefined) {
+    return fail(`${what} "${text}": give a unit, one of ${SHOWN[quantity].join(", ")} (e.g. ${example}; ${BASE_NAME[quantity]} for base units)`);
+  }
+  const parsed = toBaseUnits(number, m[2], quantity, what);
   if (parsed.ok && parsed.value === 0n) return fail(`${what} "${text}": must be greater than zero`);
   return parsed;
 }

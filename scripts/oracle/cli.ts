@@ -6,11 +6,13 @@
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import dotenv from "dotenv";
-import { formatAmount, normaliseUnit, parseDate } from "../lib/units";
+import { HDNodeWallet, Mnemonic } from "ethers";
+import { normaliseUnit, parseDate } from "../lib/units";
 import type { RelayOptions, RelaySource, RelaySummary } from "./relay";
 import { FABRIC_DEFAULTS, OracleError, RELAY_DEFAULTS, SAMPLE_DIR, SAMPLE_PARTIES, relay } from "./relay";
 import { jsonReporter, ttyReporter } from "./reporter";
 import { parsePolicy } from "./audit";
+import { humanSummary, withoutPrefix } from "./summary";
 
 dotenv.config({ quiet: true });
 
@@ -80,6 +82,7 @@ export function program(): Command {
     .option("--max-replacements <n>", "fee bumps before a stuck transaction stops the run", integer("--max-replacements", 0), RELAY_DEFAULTS.maxReplacements)
     .option("--wait-for <ms>", "longest wait for a rival's pending transaction or for confirmations", integer("--wait-for", 100), RELAY_DEFAULTS.waitForMs)
     .option("--json", "JSON lines even on a terminal", false)
+    .option("--account <index>", "localhost only: send as the development node's account #index (as `npx hardhat node` lists them) instead of ORACLE_PRIVATE_KEY", integer("--account", 0))
     .option("--audit <mode>", "deviating records: flag (minted with a note) or enforce (quarantined) (env ORACLE_AUDIT, default flag)")
     .option("--audit-tolerance <percent>", "allowed deviation from the recomputation, percent (env ORACLE_AUDIT_TOLERANCE, default 1)")
     .option("--audit-file <path>", "audit entries, JSON lines (default audit.jsonl next to the quarantine file)")
@@ -125,12 +128,22 @@ interface Flags {
   auditTolerance?: string;
   auditFile?: string;
   factors?: string;
+  account?: number;
 }
 
 function emissionsUnitFromEnv(): string {
   const v = env("ORACLE_EMISSIONS_UNIT") ?? "t";
   if (!["t", "kg"].includes(normaliseUnit(v))) throw new OracleError(`ORACLE_EMISSIONS_UNIT "${v}": use t (metric tonnes) or kg`, 2);
   return v;
+}
+
+/** The mnemonic of Hardhat's development accounts (`npx hardhat node`), public by design. */
+const DEVELOPMENT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** The key of development account `index`: only for localhost, whose accounts are public. */
+export function developmentKey(network: string, index: number): string {
+  if (network !== "localhost") throw new OracleError(`--account ${index}: only on localhost (a development node); elsewhere set ORACLE_PRIVATE_KEY`, 2);
+  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEVELOPMENT_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey;
 }
 
 /** Flags + environment -> relay options; a missing setting is an OracleError(exit 2) naming flag and variable. */
@@ -182,7 +195,7 @@ export function options(f: Flags): RelayOptions {
     rpcUrl,
     network: f.network,
     ledger: f.ledger ?? env("ORACLE_LEDGER_ADDRESS"),
-    privateKey: env("ORACLE_PRIVATE_KEY"),
+    privateKey: f.account !== undefined ? developmentKey(f.network, f.account) : env("ORACLE_PRIVATE_KEY"),
     attesterKeys: (env("ORACLE_ATTESTER_KEYS") ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""),
     batchSize: f.batchSize,
     confirmations: f.confirmations,
@@ -200,26 +213,6 @@ export function options(f: Flags): RelayOptions {
     reporter,
     audit: { ...policy.value, factorsDir: f.factors, file: f.auditFile },
   };
-}
-
-/** The summary for people, amounts in human units. */
-function humanSummary(s: RelaySummary): string {
-  const rows: [string, string][] = [
-    ["records read", String(s.recordsRead)],
-    ["quarantined", s.quarantined > 0 ? `${s.quarantined} (see ${s.quarantineFile})` : "0"],
-    ["already tokenised", String(s.alreadyTokenised)],
-    ["without document", String(s.withoutDocument)],
-    ["totals", `${s.totals} (${formatAmount(BigInt(s.totalGrams), "mass")})`],
-    [s.dryRun ? "would mint" : "minted", s.dryRun ? String(s.totals - s.zeroTotals - s.skippedAlreadyMinted) : String(s.minted)],
-    ["skipped, already minted", s.mintedByOthers > 0 ? `${s.skippedAlreadyMinted} (${s.mintedByOthers} minted by someone else during this run)` : String(s.skippedAlreadyMinted)],
-    ["conflicts", String(s.conflicts)],
-    ...(s.audit === undefined ? [] : [["audit", `${s.audit.audited} audited (${s.audit.withinTolerance} within ${s.audit.tolerancePercent}%, ${s.audit.deviating} deviating${s.audit.quarantined > 0 ? `, ${s.audit.quarantined} quarantined` : ""}), ${s.audit.unaudited} unaudited (see ${s.audit.file})`] as [string, string]]),
-    ["transactions", String(s.transactions)],
-    ["gas used", BigInt(s.gasUsed).toLocaleString("en-US")],
-    ["written back", String(s.writtenBack)],
-    ...(s.journalReset !== undefined ? ([["journal reset", s.journalReset]] as [string, string][]) : []),
-  ];
-  return rows.map(([k, v]) => `${k.padEnd(24)} ${v}`).join("\n");
 }
 
 /** Values that must never be printed. */
@@ -241,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const o = options(cmd.opts<Flags>());
     const summary = await relay(o);
-    if (process.stdout.isTTY && cmd.opts<Flags>().json !== true) o.reporter.print(humanSummary(summary));
+    if (process.stdout.isTTY && cmd.opts<Flags>().json !== true) o.reporter.print(humanSummary(summary).join("\n"));
     else o.reporter.print(JSON.stringify({ event: "summary", ...summary }));
     for (const c of summary.conflictList) {
       process.stderr.write(`oracle: CONFLICT total ${c.evidenceHash} (token ${c.id}): ${c.differences.join("; ")}\n`);
@@ -249,7 +242,7 @@ export async function main(argv: string[]): Promise<number> {
     return summary.conflicts > 0 ? 4 : summary.quarantined > 0 ? 3 : 0;
   } catch (e) {
     const code = e instanceof OracleError ? e.exitCode : 1;
-    process.stderr.write(`oracle: ${redactAll(e instanceof Error ? e.message : String(e))}\n`);
+    process.stderr.write(`oracle: ${redactAll(withoutPrefix(e instanceof Error ? e.message : String(e)))}\n`);
     return code;
   }
 }
@@ -260,7 +253,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`oracle: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`oracle: ${withoutPrefix(e instanceof Error ? e.message : String(e))}\n`);
       process.exitCode = 1;
     },
   );

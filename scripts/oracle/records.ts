@@ -164,9 +164,15 @@ export function tokenIdOf(raw: unknown): string | undefined {
   return typeof t === "string" && t.trim() !== "" ? t.trim() : undefined;
 }
 
-/** Validates one record on its own; every problem is reported, not just the first. */
+/** Validates one record on its own; every problem is reported, not just the first ("; " between them). */
 export function validateRecord(raw: unknown, options: RecordOptions = RECORD_DEFAULTS): Parsed<ValidRecord> {
-  if (!isRecord(raw)) return { ok: false, error: `record: expected a JSON object, got ${show(raw)}` };
+  const v = checkRecord(raw, options);
+  return v.ok ? v : { ok: false, error: v.problems.join("; ") };
+}
+
+/** validateRecord with the problems kept apart (a problem may itself contain "; "). */
+function checkRecord(raw: unknown, options: RecordOptions): { ok: true; value: ValidRecord } | { ok: false; problems: string[] } {
+  if (!isRecord(raw)) return { ok: false, problems: [`record: expected a JSON object, got ${show(raw)}`] };
   const problems: string[] = [];
   const uuid = text(raw, "uuid", 128, problems);
   const utilityId = text(raw, "utilityId", 128, problems);
@@ -193,7 +199,7 @@ export function validateRecord(raw: unknown, options: RecordOptions = RECORD_DEF
   if (t !== undefined && t !== null && typeof t !== "string") problems.push(`tokenId ${show(t)}: expected null or "<ledger address>:<token id>"`);
   const tokenId = tokenIdOf(raw);
 
-  if (problems.length > 0 || !from.ok || !thru.ok) return { ok: false, error: problems.join("; ") };
+  if (problems.length > 0 || !from.ok || !thru.ok) return { ok: false, problems };
   return {
     ok: true,
     value: {
@@ -222,9 +228,9 @@ export function validateRecords(raws: readonly unknown[], where: (index: number)
   const quarantined: Quarantined[] = [];
   const candidates: { index: number; record: ValidRecord; raw: unknown }[] = [];
   raws.forEach((raw, index) => {
-    const v = validateRecord(raw, options);
+    const v = checkRecord(raw, options);
     if (v.ok) candidates.push({ index, record: v.value, raw });
-    else quarantined.push({ at: where(index), reasons: v.error.split("; "), record: raw });
+    else quarantined.push({ at: where(index), reasons: v.problems, record: raw });
   });
   const count = new Map<string, number>();
   for (const c of candidates) count.set(c.record.uuid, (count.get(c.record.uuid) ?? 0) + 1);

@@ -253,7 +253,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
       summary.alreadyTokenised = checked.alreadyTokenised;
 
       const sender = o.privateKey !== undefined ? wallet(o.privateKey, "ORACLE_PRIVATE_KEY") : undefined;
-      if (sender === undefined && !o.dryRun) throw new OracleError("ORACLE_PRIVATE_KEY is not set: the sending key comes from the environment or .env", 2);
+      if (sender === undefined && !o.dryRun) throw new OracleError("ORACLE_PRIVATE_KEY is not set: the sending key comes from the environment or .env (on localhost: --account <index>)", 2);
       const attesters = o.attesterKeys.map((k, i) => wallet(k, `ORACLE_ATTESTER_KEYS[${i}]`));
       // The journal belongs to sending: a dry run neither reads nor writes it.
       let journal: Journal | undefined;

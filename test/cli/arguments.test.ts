@@ -95,6 +95,10 @@ describe("command-line arguments", function () {
       expect(parseAmountFor(2, "12.5t")).to.deep.equal({ ok: true, value: 12_500_000n });
       expect(parseAmountFor(3, "830kg")).to.deep.equal({ ok: true, value: 830_000n });
     });
+    it("takes base units only with their unit written out", function () {
+      expect(parseAmountFor(1, "1000Wh")).to.deep.equal({ ok: true, value: 1000n });
+      expect(parseAmountFor(2, "5g")).to.deep.equal({ ok: true, value: 5n });
+    });
     const cases: [number, string, RegExp][] = [
       [2, "-5t", /--amount "-5t": must not be negative/],
       [2, "abc", /--amount "abc": expected a number with a unit/],
@@ -102,6 +106,8 @@ describe("command-line arguments", function () {
       [1, "5t", /--amount unit "t": use Wh, kWh, MWh, GWh/],
       [2, "0kg", /--amount "0kg": must be greater than zero/],
       [2, "0.0001kg", /finer than 1 g/],
+      [1, "1000", /^--amount "1000": give a unit, one of Wh, kWh, MWh, GWh \(e\.g\. 4\.2MWh; Wh for base units\)$/],
+      [2, "5", /^--amount "5": give a unit, one of g, kg, t/],
     ];
     for (const [type, text, message] of cases) {
       it(`rejects "${text}" for type ${type}`, function () {

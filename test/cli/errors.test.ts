@@ -32,6 +32,14 @@ describe("revert decoding", function () {
     );
   });
 
+  it("speaks the token's units when told what the named token measures", async function () {
+    const { ledger, holder, id, abis } = await loadFixture(ledgerWithRec);
+    const error = await ledger.connect(holder).retire.staticCall(holder.address, id, 5_000_000n, retirement(holder.address)).then(() => undefined, (e: unknown) => e);
+    expect(describeRevert(error, abis, (i) => (i === id ? "energy" : undefined))).to.equal(
+      `LedgerInsufficientAvailable(holder=${holder.address}, id=${idHex(id)}, available=4.2 MWh, needed=5 MWh)`,
+    );
+  });
+
   it("decodes errors the ledger inherits (access control)", async function () {
     const { ledger, stranger, abis } = await loadFixture(ledgerWithRec);
     const error = await ledger.connect(stranger).pause.staticCall().then(() => undefined, (e: unknown) => e);

@@ -57,6 +57,12 @@ export class LocalChain {
     this.node = await startNode();
   }
 
+  /** Restarts the node (a fresh chain on a new port); the deployments folder stays, as a user's would. */
+  async restart(): Promise<void> {
+    await this.node?.stop();
+    this.node = await startNode();
+  }
+
   /** Kills the node's process group and removes the temporary folder. */
   async cleanup(): Promise<void> {
     await this.node?.stop();

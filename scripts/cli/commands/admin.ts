@@ -8,6 +8,7 @@ import { connect, sendTx } from "../lib/context";
 import { need } from "../lib/errors";
 import { roleHolders, roleId } from "../lib/ledger";
 import { emit, table } from "../lib/output";
+import { addressBook, labelled } from "../lib/address-book";
 import { ledgerBlock, ledgerOf, requireRole } from "../lib/suite";
 
 /** Sends one admin transaction after checking the sender's role; prints what happened. */
@@ -28,9 +29,10 @@ export function registerAdmin(program: Command): void {
       const ctx = await connect(g);
       const ledger = await ledgerOf(ctx);
       const holders = await roleHolders(ledger, ledgerBlock(ctx));
+      const book = addressBook(ctx.record);
       const [limited, threshold, paused] = await Promise.all([ledger.limitedMode(), ledger.attestationThreshold(), ledger.paused()]);
       emit(g.json === true, { roles: holders, limitedMode: limited, attestationThreshold: Number(threshold), paused }, () => [
-        ...table(["role", "constant", "holders"], (Object.keys(ROLES) as RoleName[]).map((r) => [r, ROLES[r], holders[r].join(", ") || "(none)"])),
+        ...table(["role", "constant", "holders"], (Object.keys(ROLES) as RoleName[]).map((r) => [r, ROLES[r], holders[r].map((a) => labelled(book, a)).join(", ") || "(none)"])),
         `limited mode ${limited ? "on" : "off"}; attestation threshold ${threshold}; ${paused ? "PAUSED" : "not paused"}`,
       ]);
     }));

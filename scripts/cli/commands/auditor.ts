@@ -498,14 +498,15 @@ export function registerAuditor(program: Command): void {
           reporter,
         });
       } catch (error) {
-        if (error instanceof OracleError) throw error.exitCode === 2 ? new UsageError(error.message) : new CommandError(error.message);
+        if (error instanceof OracleError) {
+          const message = error.message.replace(/^(oracle:\s*)+/i, "");
+          throw error.exitCode === 2 ? new UsageError(message) : new CommandError(message);
+        }
         throw error;
       }
       const conflicts = summary.conflictList ?? [];
-      emit(g.json === true, summary, () => [
-        `${summary.dryRun ? "would mint" : "minted"} ${summary.dryRun ? summary.totals - summary.zeroTotals - summary.skippedAlreadyMinted - (summary.conflicts ?? 0) : summary.minted} audited totals (${formatAmount(BigInt(summary.totalGrams), "mass")}) from ${summary.recordsRead} records`,
-        `  already minted ${summary.skippedAlreadyMinted}; conflicts ${summary.conflicts ?? 0}; quarantined ${summary.quarantined}${summary.quarantined > 0 ? ` (${summary.quarantineFile})` : ""}; ${summary.transactions} transactions`,
-      ]);
+      const { humanSummary } = await import("../../oracle/summary");
+      emit(g.json === true, summary, () => humanSummary(summary));
       // Conflicts (evidence or records spent on chain by something else) are never minted: report each, exit 1.
       for (const c of conflicts) {
         console.error(`error: conflict: evidence ${c.evidenceHash} (token ${c.id}) was not minted:`);

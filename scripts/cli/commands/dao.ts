@@ -21,6 +21,11 @@ import { SETTINGS, SUPPORT, descriptionHash, listProposals, otherSettingProposal
 const builders = () => import("../../governance/proposals");
 import { documentHash, humanAmount, quantityOf } from "../lib/ledger";
 import { emit, table, toJson } from "../lib/output";
+import { addressBook, labelled } from "../lib/address-book";
+import type { KnownContract } from "../lib/proposal-view";
+import { decodeAction, duration, idsInActions, resolvePrefix, uniquePrefixes, votesOf } from "../lib/proposal-view";
+import type { InterfaceAbi } from "ethers";
+import { formatAmount } from "../../lib/units";
 import { ledgerOf, requireToken } from "../lib/suite";
 
 /** Reads a file named by an option, or a usage error naming the option. */
@@ -67,20 +72,76 @@ export function parseCriteria(text: string | undefined, what = "--criteria"): Pa
   return { ok: true, value: names };
 }
 
-async function findProposal(ctx: Context, governor: ClimateGovernor, id: bigint): Promise<ProposalView> {
-  const found = (await listProposals(governor, governorBlock(ctx))).find((p) => p.id === id.toString());
-  if (found === undefined) throw new UsageError(`--proposal ${id}: no such proposal on this governor`);
-  return found;
+/** The proposal `text` names: its full id or any unique prefix of it (as `dao proposals` shows it). */
+async function findProposal(ctx: Context, governor: ClimateGovernor, text: string): Promise<ProposalView> {
+  const all = await listProposals(governor, governorBlock(ctx));
+  const id = need(resolvePrefix(text, all.map((p) => p.id)));
+  return all.find((p) => p.id === id) as ProposalView;
 }
 
-const showProposal = (p: ProposalView): string[] => [
-  `proposal ${p.id}: ${p.title}`,
-  `  state ${p.state}; by ${p.proposer}; voting ${new Date(p.voteStart * 1000).toISOString()} .. ${new Date(p.voteEnd * 1000).toISOString()}`,
-  `  quorum ${formatUnits(p.quorumVotes, 18)} of ${formatUnits(p.quorum, 18)} votes`,
-  ...table(["criterion", "for", "against", "abstain"], p.tallies.map((t) => [
-    t.criterion ?? "(plain vote)", formatUnits(t.for, 18), formatUnits(t.against, 18), formatUnits(t.abstain, 18),
-  ])),
-];
+const votes = (v: bigint): string => formatUnits(v, 18).replace(/\.0$/, "");
+const when = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+
+/** The state with what comes next: time left to the vote's start or end, or to the timelock's eta. */
+function stateLine(p: ProposalView, now: number): string {
+  if (p.state === "Pending") return `Pending: voting starts in ${duration(p.voteStart - now)} (${when(p.voteStart)})`;
+  if (p.state === "Active") return `Active: voting ends in ${duration(p.voteEnd - now)} (${when(p.voteEnd)})`;
+  if (p.state === "Queued") return p.eta > now ? `Queued: executable in ${duration(p.eta - now)} (eta ${when(p.eta)})` : `Queued: executable now (eta ${when(p.eta)})`;
+  return `${p.state} (voting ${when(p.voteStart)} .. ${when(p.voteEnd)})`;
+}
+
+/** Everything a voter needs about one proposal, for people and for --json. */
+async function proposalDetail(ctx: Context, governor: ClimateGovernor, p: ProposalView): Promise<{ json: Record<string, unknown>; lines: string[] }> {
+  const book = addressBook(ctx.record);
+  const label = (a: string) => labelled(book, a);
+  const known = new Map<string, KnownContract>();
+  for (const [name, entry] of Object.entries(ctx.record?.contracts ?? {})) {
+    if (entry !== undefined && (await ctx.hre.artifacts.artifactExists(name))) {
+      known.set(entry.address.toLowerCase(), { name, abi: (await ctx.hre.artifacts.readArtifact(name)).abi as InterfaceAbi });
+    }
+  }
+  const ledger = await ledgerOf(ctx);
+  const quantities = new Map<bigint, ReturnType<typeof quantityOf>>();
+  for (const id of idsInActions(p.actions.targets, p.actions.calldatas, known)) {
+    if (await ledger.exists(id)) quantities.set(id, quantityOf(Number((await ledger.recordOf(id)).tokenType)));
+  }
+  const actions = p.actions.targets.map((t, i) => decodeAction(t, p.actions.calldatas[i] as string, known, (id) => quantities.get(id), label));
+  const cast = await votesOf(governor, governorBlock(ctx), BigInt(p.id), p.criteria);
+  const now = (await ctx.hre.ethers.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
+  // A verdict proposal: the claim it decides, and whether the ledger's figures bear the claim out.
+  const verdictLines: string[] = [];
+  let verdict: Record<string, unknown> | undefined;
+  const registry = ctx.record?.contracts.ClaimsRegistry?.address.toLowerCase();
+  for (const [i, target] of p.actions.targets.entries()) {
+    if (target.toLowerCase() !== registry) continue;
+    const claims = await suiteContract<ClaimsRegistry>(ctx, "ClaimsRegistry");
+    const call = claims.interface.parseTransaction({ data: p.actions.calldatas[i] as string });
+    if (call?.name !== "recordVerdict") continue;
+    const claimId = call.args[0] as bigint;
+    const r = await claims.claimOf(claimId);
+    const t = r.live.totals;
+    verdict = { claim: claimId, approve: call.args[1] as boolean, account: r.claim.account, year: Number(r.claim.year), emissions: t.emissions, offsetsRetired: t.offsetsRetired, netPosition: t.netPosition, consistent: r.live.consistent };
+    verdictLines.push(
+      `  claim ${claimId} by ${label(r.claim.account)} for ${r.claim.year}; this proposal would ${call.args[1] === true ? "approve" : "reject"} it`,
+      `  the ledger: emissions ${formatAmount(t.emissions, "mass")}, retired offsets ${formatAmount(t.offsetsRetired, "mass")}, net ${formatAmount(t.netPosition, "mass")}; bears the claim out: ${r.live.consistent ? "yes" : "no"}`,
+    );
+  }
+  const lines = [
+    `proposal ${p.id}`,
+    `  ${p.title}`,
+    `  by ${label(p.proposer)}; state ${stateLine(p, now)}${p.eta > 0 ? `; eta ${when(p.eta)}` : ""}`,
+    "description:",
+    ...p.description.split("\n").map((l) => `  ${l}`),
+    "actions:",
+    ...actions.map((a, i) => `  ${i + 1}. ${a}${p.actions.values[i] !== 0n ? ` with ${formatUnits(p.actions.values[i] as bigint, 18)} native` : ""}`),
+    ...(verdictLines.length > 0 ? ["verdict:", ...verdictLines] : []),
+    `quorum: ${votes(p.quorumVotes)} votes counted / ${votes(p.quorum)} needed${p.quorumVotes >= p.quorum && p.quorum > 0n ? " (reached)" : ""}`,
+    ...table(["criterion", "for", "against", "abstain"], p.tallies.map((t) => [t.criterion ?? "(plain vote)", votes(t.for), votes(t.against), votes(t.abstain)])),
+    `votes (${cast.length}):`,
+    ...(cast.length === 0 ? ["  (none yet)"] : table(["voter", "weight", "vote", "reason"], cast.map((v) => [label(v.voter), votes(v.weight), v.support, v.reason])).map((l) => `  ${l}`)),
+  ];
+  return { json: { ...p, shortId: uniquePrefixes([p.id]).get(p.id), decodedActions: actions, votes: cast, verdict: verdict ?? null, now }, lines };
+}
 
 /** Common options of every `dao propose` command. */
 const proposeOptions = (cmd: Command): Command =>
@@ -120,7 +181,7 @@ async function propose(ctx: Context, proposal: Proposal, extra: Record<string, u
   const tx = await sendTx(ctx, plan);
   const id = (await builders()).proposalId(proposal);
   emit(ctx.options.json === true, { proposal: id.toString(), ...extra, description, criteria: criteria ?? [], transaction: tx.hash, block: tx.block },
-    () => [`proposed ${id}`, `  ${summary} (tx ${tx.hash})`, ...Object.entries(extra).map(([k, v]) => `  ${k} ${String(v)}`)]);
+    () => [`proposed ${id}`, `  commands take any unique prefix of the id, e.g. --proposal ${id.toString().slice(0, 8)}`, `  ${summary} (tx ${tx.hash})`, ...Object.entries(extra).map(([k, v]) => `  ${k} ${String(v)}`)]);
 }
 
 export function registerDao(program: Command): void {
@@ -143,19 +204,23 @@ export function registerDao(program: Command): void {
     .action(action(async (_opts, g) => {
       const ctx = await connect(g);
       const proposals = await listProposals(await governorOf(ctx), governorBlock(ctx));
-      emit(g.json === true, { proposals }, () => table(["id", "state", "title", "for", "against", "abstain"], proposals.map((p) => {
-        const sum = (k: "for" | "against" | "abstain") => formatUnits(p.tallies.reduce((s, t) => s + t[k], 0n), 18);
-        return [`${p.id.slice(0, 8)}…${p.id.slice(-6)}`, p.state, p.title, sum("for"), sum("against"), sum("abstain")];
-      })));
+      // Ids as their shortest unique prefix: any --proposal accepts it. Tallies per criterion, never summed.
+      const prefixes = uniquePrefixes(proposals.map((p) => p.id));
+      const tally = (p: ProposalView, k: "for" | "against" | "abstain") => p.tallies.map((t) => votes(t[k])).join(" / ");
+      emit(g.json === true, { proposals: proposals.map((p) => ({ ...p, shortId: prefixes.get(p.id) })) }, () => table(
+        ["id", "state", "title", "for", "against", "abstain", "quorum"],
+        proposals.map((p) => [prefixes.get(p.id) ?? p.id, p.state, p.title, tally(p, "for"), tally(p, "against"), tally(p, "abstain"), `${votes(p.quorumVotes)} / ${votes(p.quorum)}`]),
+      ));
     }));
 
   withCommon(dao.command("proposal").description("show one proposal"))
-    .requiredOption("--proposal <id>", "proposal id")
+    .requiredOption("--proposal <id>", "proposal id or a unique prefix of it (as dao proposals shows it)")
     .action(action(async (opts, g) => {
-      const id = need(parseProposalId(opt(opts, "proposal")));
+      const text = opt(opts, "proposal");
       const ctx = await connect(g);
-      const p = await findProposal(ctx, await governorOf(ctx), id);
-      emit(g.json === true, p, () => showProposal(p));
+      const governor = await governorOf(ctx);
+      const detail = await proposalDetail(ctx, governor, await findProposal(ctx, governor, text));
+      emit(g.json === true, detail.json, () => detail.lines);
     }));
 
   const proposeCmd = dao.command("propose").description("propose a governed act: issue, verdict, revoke, void, role, setting");
@@ -332,12 +397,12 @@ export function registerDao(program: Command): void {
     }));
 
   withCommon(dao.command("vote").description("vote for, against or abstain (per criterion where the proposal has criteria)"))
-    .requiredOption("--proposal <id>", "proposal id")
+    .requiredOption("--proposal <id>", "proposal id or a unique prefix of it (as dao proposals shows it)")
     .option("--support <for|against|abstain>", "your vote (on a criteria proposal: the same on every criterion)")
     .option("--criteria-votes <list>", "one vote per criterion, comma-separated, e.g. for,for,against")
     .option("--reason <text>", "reason, recorded in the vote event", "")
     .action(action(async (opts, g) => {
-      const id = need(parseProposalId(opt(opts, "proposal")));
+      const text = opt(opts, "proposal");
       const supportText = optional(opts, "support");
       const perCriterionText = optional(opts, "criteriaVotes");
       if (supportText === undefined && perCriterionText === undefined) throw new UsageError("--support: required (or --criteria-votes)");
@@ -346,7 +411,8 @@ export function registerDao(program: Command): void {
       const reason = optional(opts, "reason") ?? "";
       const ctx = await connect(g);
       const governor = await governorOf(ctx);
-      const p = await findProposal(ctx, governor, id);
+      const p = await findProposal(ctx, governor, text);
+      const id = BigInt(p.id);
       if (p.state !== "Active") throw new UsageError(`--proposal ${id}: is ${p.state}, votes are taken while Active (${new Date(p.voteStart * 1000).toISOString()} .. ${new Date(p.voteEnd * 1000).toISOString()})`);
       const weight = await governor.getVotes(ctx.from, p.voteStart);
       if (weight === 0n) throw new UsageError(`--from ${ctx.from}: had no voting power at the proposal's snapshot (delegate before proposals start)`);
@@ -369,12 +435,12 @@ export function registerDao(program: Command): void {
 
   for (const verb of ["queue", "execute"] as const) {
     withCommon(dao.command(verb).description(verb === "queue" ? "queue a succeeded proposal in the timelock" : "execute a queued proposal once its delay passed"))
-      .requiredOption("--proposal <id>", "proposal id")
+      .requiredOption("--proposal <id>", "proposal id or a unique prefix of it (as dao proposals shows it)")
       .action(action(async (opts, g) => {
-        const id = need(parseProposalId(opt(opts, "proposal")));
         const ctx = await connect(g);
         const governor = await governorOf(ctx);
-        const p = await findProposal(ctx, governor, id);
+        const p = await findProposal(ctx, governor, opt(opts, "proposal"));
+        const id = BigInt(p.id);
         const expected = verb === "queue" ? "Succeeded" : "Queued";
         if (p.state !== expected) throw new UsageError(`--proposal ${id}: is ${p.state}; ${verb} needs ${expected}`);
         const { targets, values, calldatas } = p.actions;
@@ -384,4 +450,19 @@ export function registerDao(program: Command): void {
           () => [`${verb === "queue" ? "queued" : "executed"} proposal ${id} (tx ${tx.hash})`]);
       }));
   }
+
+  withCommon(dao.command("cancel").description("cancel your own proposal while it is Pending (before voting starts)"))
+    .requiredOption("--proposal <id>", "proposal id or a unique prefix of it")
+    .action(action(async (opts, g) => {
+      const ctx = await connect(g);
+      const governor = await governorOf(ctx);
+      const p = await findProposal(ctx, governor, opt(opts, "proposal"));
+      if (p.proposer.toLowerCase() !== ctx.from.toLowerCase()) {
+        throw new UsageError(`--from ${ctx.from}: only the proposer (${p.proposer}) may cancel proposal ${p.id}`);
+      }
+      if (p.state !== "Pending") throw new UsageError(`--proposal ${p.id}: is ${p.state}; the proposer may cancel only while Pending (before voting starts)`);
+      const { targets, values, calldatas } = p.actions;
+      const tx = await sendTx(ctx, { contract: governor, method: "cancel", args: [targets, values, calldatas, descriptionHash(p.description)], summary: `cancel proposal ${p.title}` });
+      emit(g.json === true, { proposal: p.id, state: "Canceled", transaction: tx.hash }, () => [`canceled proposal ${p.id} (tx ${tx.hash})`]);
+    }));
 }

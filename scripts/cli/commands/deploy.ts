@@ -3,12 +3,41 @@ import type { Command } from "commander";
 import { deploySuite, deployerPowers, STEPS } from "../../../deploy/suite";
 import { loadParameters } from "../../../deploy/parameters";
 import { deploymentPath, readDeployment, writeDeployment } from "../../lib/deployment";
-import type { ContractName } from "../../lib/deployment";
+import type { ContractName, DeploymentRecord } from "../../lib/deployment";
+import path from "node:path";
+import type { Context } from "../lib/context";
+import { isDevelopmentChain, staleRecordProblem } from "../lib/stale";
 import { parseInteger } from "../lib/args";
 import { action, optional, withCommon } from "../lib/command";
 import { connect, deploymentsDir } from "../lib/context";
 import { CommandError, UsageError, need } from "../lib/errors";
 import { emit, table } from "../lib/output";
+
+/**
+ * The explorer of a network: Blockscout for Chiado (no key), Etherscan's v2 API for the others (one key,
+ * ETHERSCAN_API_KEY, for every chain it serves; see hardhat.config.ts).
+ */
+export function verifier(network: string): { task: string; args: (address: string, args: unknown[]) => Record<string, unknown> } {
+  if (network === "chiado") return { task: "verify:blockscout", args: (address) => ({ address, libraries: {} }) };
+  const key = process.env["ETHERSCAN_API_KEY"];
+  if (key === undefined || key.trim() === "") {
+    throw new UsageError(`--network ${network}: set ETHERSCAN_API_KEY (one Etherscan.io key serves every chain of its v2 API)`);
+  }
+  return { task: "verify:verify", args: (address, constructorArguments) => ({ address, constructorArguments }) };
+}
+
+/**
+ * The record to resume from: on a development chain a record whose contracts are gone (the node restarted) is
+ * deployed over; elsewhere a record that does not match the chain stops the deployment.
+ */
+async function usableRecord(ctx: Context, record: DeploymentRecord | undefined, file: string): Promise<DeploymentRecord | undefined> {
+  if (record === undefined) return undefined;
+  const problem = await staleRecordProblem(ctx.hre.ethers.provider, record, ctx.chainId, file, ctx.network);
+  if (problem === undefined) return record;
+  if (!isDevelopmentChain(ctx.chainId)) throw new CommandError(problem);
+  console.error(`${path.relative(process.cwd(), file) || file} names contracts that are not on this chain (node restarted?): deploying afresh`);
+  return undefined;
+}
 
 export function registerDeploy(program: Command): void {
   withCommon(program.command("deploy").description("deploy and wire the whole suite; re-run to resume after an interruption"))
@@ -22,7 +51,7 @@ export function registerDeploy(program: Command): void {
       const stopAfter = stopText === undefined || stopText === "" ? undefined : need(parseInteger(stopText, "DEPLOY_STOP_AFTER", 0, STEPS.length));
       const ctx = await connect(g, false);
       const dir = deploymentsDir();
-      const existing = readDeployment(g.network, dir);
+      const existing = await usableRecord(ctx, readDeployment(g.network, dir), deploymentPath(g.network, dir));
       if (existing?.completedAt !== undefined) {
         console.error(`${g.network} is already deployed (${deploymentPath(g.network, dir)}); nothing to do`);
       }
@@ -57,9 +86,10 @@ export function registerDeploy(program: Command): void {
       const record = ctx.record;
       if (record === undefined) throw new UsageError(`--network ${g.network}: no deployment record`);
       const results: { contract: string; address: string; ok: boolean; message: string }[] = [];
+      const explorer = verifier(g.network);
       for (const [name, entry] of Object.entries(record.contracts) as [ContractName, { address: string; args?: unknown[] }][]) {
         try {
-          await ctx.hre.run("verify:verify", { address: entry.address, constructorArguments: entry.args ?? [] });
+          await ctx.hre.run(explorer.task, explorer.args(entry.address, entry.args ?? []));
           results.push({ contract: name, address: entry.address, ok: true, message: "verified" });
         } catch (error) {
           const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);

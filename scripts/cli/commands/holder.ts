@@ -32,7 +32,7 @@ function decodeUri(uri: string): unknown {
 }
 
 export function registerHolder(program: Command): void {
-  const holder = program.command("holder").description("holder or company: balances, tokens, transfer, retire, receipts, net position");
+  const holder = program.command("holder").description("holder or company: balances, show, transfer, retire, receipts, net position, claims");
 
   withCommon(holder.command("balances").description("list the tokens an account holds or retired"))
     .option("--account <address>", "account to list (default: the sender)")

@@ -8,7 +8,9 @@ import { Contract, Wallet, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ContractName, DeploymentRecord } from "../../lib/deployment";
 import { DEPLOYMENTS_DIR, deploymentPath, readDeployment } from "../../lib/deployment";
-import { CommandError, UsageError, describeRevert } from "./errors";
+import type { Quantity } from "../../lib/units";
+import { staleRecordProblem } from "./stale";
+import { CommandError, UsageError, describeRevert, findRevertData, parseCustomError, tokenIdsIn } from "./errors";
 
 /** Networks the suite knows, and for live ones the environment variable holding the RPC URL. */
 export const NETWORKS = ["hardhat", "localhost", "gnosis", "chiado", "sepolia"] as const;
@@ -56,8 +58,12 @@ export function checkNetworkEnvironment(options: GlobalOptions, needsKey: boolea
     throw new UsageError(`--network ${options.network}: set ${rpcVar} (in .env or the environment) to its RPC URL`);
   }
   const keyVar = options.keyEnv ?? DEFAULT_KEY_VAR;
-  if (needsKey && envValue(keyVar) === undefined) {
+  const key = envValue(keyVar);
+  if (needsKey && key === undefined) {
     throw new UsageError(`--network ${options.network}: set ${keyVar} (in .env or the environment) to the sender's private key`);
+  }
+  if (key !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
+    throw new UsageError(`${keyVar}: not a 32-byte hex key (0x + 64 hex digits; needed by --network ${options.network})`);
   }
 }
 
@@ -75,7 +81,30 @@ export async function loadHardhat(network: string): Promise<HardhatRuntimeEnviro
       console.log = log;
     }
   }
+  retryClosedSockets(hre);
   return hre;
+}
+
+/**
+ * A node closes an idle keep-alive connection after 5 s; when a long synchronous load (the TypeChain factories)
+ * blocks the event loop meanwhile, the next request is written to the closed socket and fails with "other side
+ * closed" before the node read it. Such a request is sent again, once, on a new connection.
+ */
+function retryClosedSockets(hre: HardhatRuntimeEnvironment): void {
+  const provider = hre.network.provider as unknown as Record<string, unknown>;
+  const closed = (e: unknown) => /other side closed|ECONNRESET|socket hang up/i.test(e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? "")}` : String(e));
+  for (const name of ["request", "send"]) {
+    const original = provider[name];
+    if (typeof original !== "function") continue;
+    provider[name] = async (...args: unknown[]): Promise<unknown> => {
+      try {
+        return await (original as (...a: unknown[]) => Promise<unknown>).apply(provider, args);
+      } catch (error) {
+        if (!closed(error)) throw error;
+        return (original as (...a: unknown[]) => Promise<unknown>).apply(provider, args);
+      }
+    };
+  }
 }
 
 /** A connected command context. */
@@ -135,8 +164,10 @@ export async function connect(options: GlobalOptions, requireRecord = true): Pro
     throw new UsageError(`--network ${options.network}: no deployment record at ${deploymentPath(options.network, deploymentsDir())}; deploy first`);
   }
   const chainId = (await hre.ethers.provider.getNetwork()).chainId;
-  if (record !== undefined && BigInt(record.chainId) !== chainId) {
-    throw new UsageError(`--network ${options.network}: the record is for chain ${record.chainId}, the node is chain ${chainId}`);
+  if (requireRecord && record !== undefined) {
+    // A record that outlived its chain (a restarted node): say so and what to do, instead of failing to decode "0x".
+    const problem = await staleRecordProblem(hre.ethers.provider, record, chainId, deploymentPath(options.network, deploymentsDir()), options.network);
+    if (problem !== undefined) throw new CommandError(problem);
   }
   const abis: InterfaceAbi[] = [];
   for (const name of SUITE_CONTRACTS) {
@@ -186,6 +217,29 @@ export interface TxResult {
 }
 
 /**
+ * Why the chain rejected a call, in the user's units: amounts of the token the error names are shown as the
+ * token's type measures them (RECs in Wh, offsets and emissions in g CO2e), read from the ledger.
+ */
+export async function explainRevert(ctx: Context, error: unknown): Promise<string> {
+  const data = findRevertData(error);
+  const description = data === undefined ? undefined : parseCustomError(data, ctx.abis);
+  const units = new Map<bigint, Quantity>();
+  if (description !== undefined && ctx.record?.contracts.CarbonLedger !== undefined) {
+    const ledger = await suiteContract<BaseContract>(ctx, "CarbonLedger");
+    for (const id of tokenIdsIn(description)) {
+      try {
+        const record = (await ledger.getFunction("recordOf").staticCall(id)) as { tokenType: bigint };
+        const tokenType = Number(record.tokenType);
+        if (tokenType !== 0) units.set(id, tokenType === 1 ? "energy" : "mass");
+      } catch {
+        // not a ledger token: leave its amounts in base units
+      }
+    }
+  }
+  return describeRevert(error, ctx.abis, (id) => units.get(id));
+}
+
+/**
  * Simulates the call (a revert becomes a CommandError naming the custom error and its arguments), asks for
  * confirmation on a live network unless --yes, then sends and waits for the receipt.
  */
@@ -195,7 +249,7 @@ export async function sendTx(ctx: Context, plan: TxPlan): Promise<TxResult> {
   try {
     returned = await fn.staticCall(...plan.args);
   } catch (error) {
-    throw new CommandError(`${plan.method} would revert: ${describeRevert(error, ctx.abis)}`);
+    throw new CommandError(`${plan.method} would revert: ${await explainRevert(ctx, error)}`);
   }
   if (ctx.live && ctx.options.yes !== true) {
     const target = await plan.contract.getAddress();
@@ -208,7 +262,7 @@ export async function sendTx(ctx: Context, plan: TxPlan): Promise<TxResult> {
     const tx = await fn.send(...plan.args);
     receipt = await tx.wait();
   } catch (error) {
-    throw new CommandError(`${plan.method} failed: ${describeRevert(error, ctx.abis)}`);
+    throw new CommandError(`${plan.method} failed: ${await explainRevert(ctx, error)}`);
   }
   if (receipt === null) throw new CommandError(`${plan.method}: the transaction was not mined`);
   return { hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt, returned };

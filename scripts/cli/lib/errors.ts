@@ -8,8 +8,8 @@
  */
 import { Interface, isHexString } from "ethers";
 import type { ErrorDescription, InterfaceAbi, Result } from "ethers";
-import type { Parsed } from "../../lib/units";
-import { formatCall } from "../../lib/format";
+import type { Parsed, Quantity } from "../../lib/units";
+import { formatAmount } from "../../lib/units";
 
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
@@ -48,21 +48,64 @@ export function findRevertData(error: unknown): string | undefined {
   return undefined;
 }
 
-/** `Name(arg=value, ...)` of a decoded custom error, with the argument names of the ABI (base units). */
-export function formatErrorDescription(description: ErrorDescription): string {
-  return formatCall(description.name, description.fragment.inputs, [...(description.args as Result)]);
+/** Formats a decoded value readably: bigints in decimal, nested arrays in brackets, byte strings as hex. */
+function formatValue(value: unknown): string {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  return String(value);
 }
 
-/** Decodes revert data against the given ABIs: a custom error by name, Error(string), Panic(uint256). */
-export function decodeRevertData(data: string, abis: readonly InterfaceAbi[]): string | undefined {
+/** Error arguments that name a token, and those that are amounts of it (in the token's base unit). */
+const ID_ARGS = new Set(["id", "tokenId"]);
+const AMOUNT_ARGS = new Set(["available", "needed", "amount", "balance", "retired", "requested", "value"]);
+
+/** What a token id measures (mass or energy), when known; the command layer looks it up on the ledger. */
+export type UnitsOf = (id: bigint) => Quantity | undefined;
+
+/** The token ids a decoded error names (e.g. LedgerInsufficientAvailable's `id`). */
+export function tokenIdsIn(description: ErrorDescription): bigint[] {
+  return description.fragment.inputs.flatMap((input, i) => {
+    const value: unknown = (description.args as Result)[i];
+    return ID_ARGS.has(input.name) && typeof value === "bigint" ? [value] : [];
+  });
+}
+
+/**
+ * `Name(arg=value, ...)` of a decoded custom error, with the argument names of the ABI. Token ids in full hex; with
+ * `unitsOf`, amounts of the named token in its human units (`available=2.799 MWh, needed=5 MWh`).
+ */
+export function formatErrorDescription(description: ErrorDescription, unitsOf?: UnitsOf): string {
+  const ids = tokenIdsIn(description);
+  const quantity = ids.length === 1 && unitsOf !== undefined ? unitsOf(ids[0] as bigint) : undefined;
+  const args = description.fragment.inputs.map((input, i) => {
+    const value: unknown = (description.args as Result)[i];
+    const shown = input.type === "uint256" && ID_ARGS.has(input.name) && typeof value === "bigint"
+      ? `0x${value.toString(16).padStart(64, "0")}`
+      : quantity !== undefined && AMOUNT_ARGS.has(input.name) && typeof value === "bigint"
+        ? formatAmount(value, quantity)
+        : formatValue(value);
+    return `${input.name === "" ? `arg${i}` : input.name}=${shown}`;
+  });
+  return `${description.name}(${args.join(", ")})`;
+}
+
+/** The custom error of revert data, decoded against the given ABIs. */
+export function parseCustomError(data: string, abis: readonly InterfaceAbi[]): ErrorDescription | undefined {
   for (const abi of abis) {
     try {
       const description = new Interface(abi).parseError(data);
-      if (description !== null) return formatErrorDescription(description);
+      if (description !== null) return description;
     } catch {
       // not this ABI
     }
   }
+  return undefined;
+}
+
+/** Decodes revert data against the given ABIs: a custom error by name, Error(string), Panic(uint256). */
+export function decodeRevertData(data: string, abis: readonly InterfaceAbi[], unitsOf?: UnitsOf): string | undefined {
+  const description = parseCustomError(data, abis);
+  if (description !== undefined) return formatErrorDescription(description, unitsOf);
   try {
     const builtin = new Interface(["error Error(string reason)", "error Panic(uint256 code)"]).parseError(data);
     if (builtin?.name === "Error") return `Error("${String(builtin.args[0])}")`;
@@ -74,10 +117,10 @@ export function decodeRevertData(data: string, abis: readonly InterfaceAbi[]): s
 }
 
 /** One line describing why the chain rejected a call: the decoded custom error when possible. */
-export function describeRevert(error: unknown, abis: readonly InterfaceAbi[]): string {
+export function describeRevert(error: unknown, abis: readonly InterfaceAbi[], unitsOf?: UnitsOf): string {
   const data = findRevertData(error);
   if (data !== undefined) {
-    const decoded = decodeRevertData(data, abis);
+    const decoded = decodeRevertData(data, abis, unitsOf);
     if (decoded !== undefined) return decoded;
     return `unknown custom error ${data.slice(0, 10)} (data ${data})`;
   }
