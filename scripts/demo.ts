@@ -211,13 +211,16 @@ async function main(): Promise<void> {
   await retire(bluewater, "Bluewater Logistics", offsetId, bluewaterOffsets, `partial compensation ${YEAR}`);
   log(`retirement receipts: ${(await retirementReceipts(ledger, {}, 0)).length}`);
 
-  step("ACME submits a net-zero claim for the year; the DAO approves it");
+  step("ACME submits a net-zero claim for the year; the DAO decides it by the ledger's figures");
   await mined(claims.connect(acme).submitClaim({
     year: YEAR, kind: 1, value: 0, baseYear: 0, evidenceHash: keccakText(`ACME ${YEAR} climate report`), uri: `https://acme.example/climate-${YEAR}`,
   }));
   const claimId = await claims.claimCount();
+  // The members vote for what the ledger bears out: approve a consistent claim, reject an inconsistent one.
+  const borneOut = (await claims.claimOf(claimId)).live.consistent;
   await pass(unwrap(recordClaimVerdict({
-    registry: await claims.getAddress(), claimId, approved: true, reason: `ACME's ${YEAR} audited emissions are fully offset`, proposer,
+    registry: await claims.getAddress(), claimId, approved: borneOut, proposer,
+    reason: borneOut ? `ACME's ${YEAR} audited emissions are fully offset` : `ACME's ${YEAR} audited emissions exceed its retired offsets`,
   })), [["for"], ["for"], ["for"]]);
 
   step(`Result for ${YEAR}`);

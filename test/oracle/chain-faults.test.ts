@@ -40,7 +40,7 @@ describe("oracle: the chain decides @slow", function () {
     fs.writeFileSync(exportFile, JSON.stringify(records));
     parties = path.join(tmp, "parties.json");
     fs.writeFileSync(parties, JSON.stringify(partiesFile(ps)));
-    expected = expectedMonthlyTotals(records, SALT);
+    expected = expectedMonthlyTotals(records, SALT, ps.map((p) => p.partyId));
   });
   after(async function () {
     await node?.stop();
