@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     for (const c of COMPANIES) parties[partyCommitment(DEMO_SALT, c.partyId)] = await addr(account(c.account));
     fs.writeFileSync(partiesFile, JSON.stringify({ parties }, null, 2));
     const keyOf = (i: number): string => {
-      const key = developmentAccountKey(hre, i);
+      const key = developmentAccountKey(i);
       if (key === undefined) throw new Error("the hardhat network has no mnemonic accounts");
       return key;
     };

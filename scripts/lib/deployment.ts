@@ -4,8 +4,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ROOT } from "./paths";
 
-export const DEPLOYMENTS_DIR = path.join(__dirname, "..", "..", "deployments");
+export const DEPLOYMENTS_DIR = path.join(ROOT, "deployments");
 
 export interface DeployedContract {
   address: string;

@@ -6,7 +6,7 @@ import { deploymentPath, readDeployment, writeDeployment } from "../../lib/deplo
 import type { ContractName } from "../../lib/deployment";
 import { parseInteger } from "../lib/args";
 import { action, optional, withCommon } from "../lib/command";
-import { connect, deploymentsDir } from "../lib/context";
+import { connect, deploymentsDir, loadHardhat } from "../lib/context";
 import { CommandError, UsageError, need } from "../lib/errors";
 import { emit, table } from "../lib/output";
 
@@ -21,6 +21,7 @@ export function registerDeploy(program: Command): void {
       const stopText = process.env["DEPLOY_STOP_AFTER"];
       const stopAfter = stopText === undefined || stopText === "" ? undefined : need(parseInteger(stopText, "DEPLOY_STOP_AFTER", 0, STEPS.length));
       const ctx = await connect(g, false);
+      const hre = await loadHardhat(g.network);
       const dir = deploymentsDir();
       const existing = readDeployment(g.network, dir);
       if (existing?.completedAt !== undefined) {
@@ -35,10 +36,10 @@ export function registerDeploy(program: Command): void {
         if (!/^y(es)?$/i.test(answer.trim())) throw new CommandError("cancelled; nothing was sent");
       }
       const result = await deploySuite({
-        hre: ctx.hre, deployer: ctx.signer, network: g.network, parameters, record: existing,
+        hre, deployer: ctx.signer, network: g.network, parameters, record: existing,
         save: (r) => writeDeployment(r, dir), stopAfter, log: (line) => console.error(line),
       });
-      const powers = result.complete ? await deployerPowers(ctx.hre, result.record) : [];
+      const powers = result.complete ? await deployerPowers(hre, result.record) : [];
       if (powers.length > 0) throw new CommandError(`the deployer still holds: ${powers.join(", ")}`);
       const contracts = Object.fromEntries(Object.entries(result.record.contracts).map(([k, v]) => [k, v?.address]));
       emit(g.json === true, {
@@ -54,12 +55,13 @@ export function registerDeploy(program: Command): void {
   withCommon(program.command("verify").description("verify the deployed contracts' source on the network's explorer (Gnosisscan, Blockscout, Etherscan)"))
     .action(action(async (_opts, g) => {
       const ctx = await connect(g);
+      const hre = await loadHardhat(g.network);
       const record = ctx.record;
       if (record === undefined) throw new UsageError(`--network ${g.network}: no deployment record`);
       const results: { contract: string; address: string; ok: boolean; message: string }[] = [];
       for (const [name, entry] of Object.entries(record.contracts) as [ContractName, { address: string; args?: unknown[] }][]) {
         try {
-          await ctx.hre.run("verify:verify", { address: entry.address, constructorArguments: entry.args ?? [] });
+          await hre.run("verify:verify", { address: entry.address, constructorArguments: entry.args ?? [] });
           results.push({ contract: name, address: entry.address, ok: true, message: "verified" });
         } catch (error) {
           const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
