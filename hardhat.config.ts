@@ -46,18 +46,14 @@ const config: HardhatUserConfig = {
     chiado: live(10200, "CHIADO_RPC_URL"),
     sepolia: live(11155111, "SEPOLIA_RPC_URL"),
   },
+  // Verification (`npm run -s cli -- verify`, `deploy --verify`): Etherscan's v2 API, one key for every chain it
+  // serves (gnosis, sepolia); Chiado on its Blockscout explorer (no key needed). The command enables one per network.
   etherscan: {
-    apiKey: {
-      gnosis: env("GNOSISSCAN_API_KEY") ?? "",
-      chiado: env("BLOCKSCOUT_API_KEY") ?? "blockscout",
-      sepolia: env("ETHERSCAN_API_KEY") ?? "",
-    },
+    apiKey: env("ETHERSCAN_API_KEY") ?? "",
+  },
+  blockscout: {
+    enabled: false,
     customChains: [
-      {
-        network: "gnosis",
-        chainId: 100,
-        urls: { apiURL: "https://api.gnosisscan.io/api", browserURL: "https://gnosisscan.io" },
-      },
       {
         network: "chiado",
         chainId: 10200,

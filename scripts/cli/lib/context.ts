@@ -76,6 +76,9 @@ export function rpcUrl(network: string): string | undefined {
  */
 export async function loadHardhat(network: string): Promise<HardhatRuntimeEnvironment> {
   process.env["HARDHAT_NETWORK"] = network;
+  // The compiled command line runs without ts-node; Hardhat needs it for hardhat.config.ts (as `npx hardhat` registers it).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (require.extensions[".ts"] === undefined) (require("ts-node") as typeof import("ts-node")).register({ transpileOnly: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hre = require("hardhat") as HardhatRuntimeEnvironment;
   if (!(await hre.artifacts.artifactExists("CarbonLedger"))) {
