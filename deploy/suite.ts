@@ -57,6 +57,8 @@ export interface DeployOptions {
   deploymentDir: string;
   /** Only the handover of a started deployment (`deploy --finish`). */
   finishOnly?: boolean;
+  /** Called with the record after each module (the command writes it to deployments/<network>.json). */
+  save?: (record: DeploymentRecord) => void;
   /** Longest wait, in seconds, for the ledger's admin-transfer delay before stopping (then run `deploy --finish`). */
   maxWaitSeconds?: number;
   log: (line: string) => void;
@@ -134,6 +136,7 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
     await run(dao, "ledger and DAO");
   }
   let record = await recordFromIgnition(o, chain, chainId);
+  o.save?.(record);
   const finished = (): DeployResult => ({
     record, complete: record.completedAt !== undefined, ran, skipped: futureIds(handoverModule(lists)).filter((id) => doneBefore.has(id)),
   });
@@ -150,6 +153,7 @@ export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
   }
   await run(handoverModule(lists), "handover: the timelock accepts the ledger's admin; the deployer renounces its roles");
   record = await recordFromIgnition(o, chain, chainId, true);
+  o.save?.(record);
   return finished();
 }
 

@@ -58,13 +58,13 @@ export function registerDeploy(program: Command): void {
       let result;
       try {
         result = await deploySuite({
-          hre, deployer: ctx.from, network: g.network, parameters, deploymentDir: journal, finishOnly, log: (line) => console.error(line),
+          hre, deployer: ctx.from, network: g.network, parameters, deploymentDir: journal, finishOnly,
+          save: (record) => writeDeployment(record, dir), log: (line) => console.error(line),
         });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new CommandError(`${message}\nIgnition's journal is in ${journal}; fix the cause and re-run the same command to resume`);
       }
-      writeDeployment(result.record, dir);
       const powers = result.complete ? await deployerPowers(ctx.provider, result.record) : [];
       if (powers.length > 0) throw new CommandError(`the deployer still holds: ${powers.join(", ")}`);
       const contracts = Object.fromEntries(Object.entries(result.record.contracts).map(([k, v]) => [k, v?.address]));
