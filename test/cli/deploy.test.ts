@@ -190,6 +190,18 @@ describe("suite deployment (Hardhat Ignition)", function () {
     });
   });
 
+  describe("verification settings", function () {
+    it("use Etherscan's v2 API with one key (no explorer-specific keys, so no deprecation warnings)", function () {
+      expect(hre.config.etherscan.apiKey).to.be.a("string");
+      expect(hre.config.etherscan.customChains).to.deep.equal([]);
+    });
+    it("verify Chiado on its Blockscout explorer", function () {
+      const chiado = hre.config.blockscout.customChains.find((c) => c.network === "chiado");
+      expect(chiado?.chainId).to.equal(10200);
+      expect(chiado?.urls.apiURL).to.contain("blockscout");
+    });
+  });
+
   describe("parameters (deploy/ignition/parameters/<network>.json)", function () {
     it("ship for every network and are valid for the local ones", function () {
       for (const network of ["hardhat", "localhost"]) expect(loadParameters(network).ok, network).to.equal(true);
