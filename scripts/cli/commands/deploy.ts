@@ -45,6 +45,10 @@ export function registerDeploy(program: Command): void {
       }
       const finishOnly = opts["finish"] === true;
       const existing = readDeployment(g.network, dir);
+      if (existing !== undefined && existing.ignition === undefined && !DEVELOPMENT.includes(g.network)) {
+        // A record from before Ignition has no journal: deploying now would create a second suite beside it.
+        throw new UsageError(`--network ${g.network}: ${deploymentPath(g.network, dir)} records a deployment made without Hardhat Ignition; move it away to deploy a new suite`);
+      }
       if (ctx.live && g.yes !== true && existing?.completedAt === undefined) {
         if (!process.stdin.isTTY) throw new UsageError("--yes: deploying to a live network sends transactions; confirm with --yes when not on a terminal");
         const readline = await import("node:readline");
