@@ -4,7 +4,13 @@
  * changed (scripts/cli/build.js). The TypeScript entry, scripts/cli/index.ts, also runs under ts-node (`npm run cli:dev`).
  */
 "use strict";
-const { ensureBuilt, ENTRY } = require("./build");
+const path = require("node:path");
+const { ensureBuilt, ENTRY, OUT } = require("./build");
+
+// Node 22.1+ keeps V8's compiled code of every module loaded (ethers is most of a command's start-up); Node 20 has no
+// such cache and skips this.
+const { enableCompileCache } = require("node:module");
+if (typeof enableCompileCache === "function") enableCompileCache(path.join(OUT, ".compile-cache"));
 
 try {
   ensureBuilt();
