@@ -1,7 +1,8 @@
 /**
  * Builds the command line into dist/cli (tsc with tsconfig.cli.json), so that it starts as plain JavaScript: no
  * ts-node, no Hardhat runtime. `ensureBuilt()` rebuilds only when a source is newer than the last build (a few
- * hundred file dates, milliseconds); it first compiles the contracts when their TypeChain types are missing.
+ * hundred file dates, milliseconds); it first compiles the contracts when their artifacts or TypeChain types are
+ * missing (a fresh clone).
  *
  * Run directly (`npm run build:cli`) to build now. Plain JavaScript on purpose: it runs before anything is compiled.
  */
@@ -60,9 +61,10 @@ function runNode(args, what) {
   return r.status === 0;
 }
 
-/** Compiles the contracts (artifacts, TypeChain types) when the types are missing, then the command line. */
+/** Compiles the contracts (artifacts, TypeChain types) when they are missing, then the command line. */
 function build() {
-  if (!fs.existsSync(path.join(ROOT, "typechain-types", "index.ts"))) {
+  const artifact = path.join(ROOT, "artifacts", "contracts", "ledger", "CarbonLedger.sol", "CarbonLedger.json");
+  if (!fs.existsSync(path.join(ROOT, "typechain-types", "index.ts")) || !fs.existsSync(artifact)) {
     process.stderr.write("compiling the contracts first (npx hardhat compile)...\n");
     runNode([require.resolve("hardhat/internal/cli/bootstrap.js", { paths: [ROOT] }), "compile", "--quiet"], "hardhat compile");
   }
