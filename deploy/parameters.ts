@@ -1,13 +1,16 @@
 /**
- * Deployment parameters per network: `deploy/parameters/<network>.json`, validated here (unknown in, typed out,
- * every problem named). The file format is documented in deploy/README.md.
+ * Deployment parameters per network: `deploy/ignition/parameters/<network>.json`, Hardhat Ignition's own parameter
+ * format (one section per module: Ledger, Dao, Handover; integers beyond JavaScript's safe range as strings with the
+ * bigint suffix `n`). Validated here before anything is sent (unknown in, typed out, every problem named); the
+ * format is documented in deploy/README.md.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { getAddress, isAddress, parseUnits } from "ethers";
+import { formatUnits, getAddress, isAddress } from "ethers";
+import { ROOT } from "../scripts/lib/paths";
 import type { Parsed } from "../scripts/lib/units";
 
-export const PARAMETERS_DIR = path.join(__dirname, "parameters");
+export const PARAMETERS_DIR = path.join(ROOT, "deploy", "ignition", "parameters");
 
 export interface SuiteParameters {
   ledger: {
@@ -26,14 +29,14 @@ export interface SuiteParameters {
     name: string;
     symbol: string;
     transferable: boolean;
-    /** Initial holders; amounts in whole tokens (18 decimals on chain). */
+    /** Initial holders; amounts in base units (18 decimals). */
     holders: { account: string; amount: bigint }[];
   };
   timelock: { minDelay: number };
   governor: {
     votingDelay: number;
     votingPeriod: number;
-    /** Votes needed to propose, in whole tokens. */
+    /** Votes needed to propose, in base units (18 decimals). */
     proposalThreshold: bigint;
     /** Quorum as a percentage of the supply at the snapshot. */
     quorumPercent: number;
@@ -92,77 +95,103 @@ export function validateParameters(value: unknown, source = "parameters"): Parse
     return v.map((a, i) => address(a, `${sec}.${key}[${i}]`));
   };
   const tokens = (v: unknown, where: string): bigint => {
-    if (typeof v !== "string" || !/^\d+(\.\d{1,18})?$/.test(v)) {
-      problems.push(`${where}: expected a decimal string of whole tokens, e.g. "1000"`);
+    const text = typeof v === "bigint" ? `${v}n` : v;
+    if (typeof text !== "string" || !/^\d+n$/.test(text)) {
+      problems.push(`${where}: expected base units (18 decimals) with the suffix n, e.g. "1000000000000000000000n" for 1000 tokens`);
       return 0n;
     }
-    return parseUnits(v, 18);
+    return BigInt(text.slice(0, -1));
   };
 
-  const l = section("ledger");
-  const t = section("votingToken");
-  const tl = section("timelock");
-  const g = section("governor");
-  const holdersValue = t["holders"];
+  const l = section("Ledger");
+  const d = section("Dao");
+  const h = section("Handover");
+  const holderList = d["holders"];
+  const amountList = d["amounts"];
   const holders: { account: string; amount: bigint }[] = [];
-  if (!Array.isArray(holdersValue) || holdersValue.length === 0) {
-    problems.push("votingToken.holders: expected a non-empty list of { account, amount }");
+  if (!Array.isArray(holderList) || holderList.length === 0) problems.push("Dao.holders: expected a non-empty list of addresses");
+  else if (!Array.isArray(amountList) || amountList.length !== holderList.length) {
+    problems.push(`Dao.amounts: expected a list of ${holderList.length} amount(s), one per holder`);
   } else {
-    holdersValue.forEach((h: unknown, i) => {
-      const where = `votingToken.holders[${i}]`;
-      if (!isRecord(h)) problems.push(`${where}: expected { account, amount }`);
-      else holders.push({ account: address(h["account"], `${where}.account`), amount: tokens(h["amount"], `${where}.amount`) });
+    holderList.forEach((a: unknown, i) => {
+      holders.push({ account: address(a, `Dao.holders[${i}]`), amount: tokens(amountList[i], `Dao.amounts[${i}]`) });
     });
   }
-  const votingPeriod = int(g, "governor", "votingPeriod", 1, 2 ** 32 - 1);
+  const votingPeriod = int(d, "Dao", "votingPeriod", 1, 2 ** 32 - 1);
   const params: SuiteParameters = {
     ledger: {
-      adminTransferDelay: int(l, "ledger", "adminTransferDelay", 0, 2 ** 48 - 1),
-      limitedMode: bool(l, "ledger", "limitedMode"),
-      attestationThreshold: int(l, "ledger", "attestationThreshold", 1, 255),
-      guardian: address(l["guardian"], "ledger.guardian"),
-      registrars: addresses(l, "ledger", "registrars"),
-      auditors: addresses(l, "ledger", "auditors"),
-      recIssuers: addresses(l, "ledger", "recIssuers"),
-      offsetIssuers: addresses(l, "ledger", "offsetIssuers"),
+      adminTransferDelay: int(l, "Ledger", "adminTransferDelay", 0, 2 ** 48 - 1),
+      limitedMode: bool(l, "Ledger", "limitedMode"),
+      attestationThreshold: int(l, "Ledger", "attestationThreshold", 1, 255),
+      guardian: address(l["guardian"], "Ledger.guardian"),
+      registrars: addresses(l, "Ledger", "registrars"),
+      auditors: addresses(l, "Ledger", "auditors"),
+      recIssuers: addresses(l, "Ledger", "recIssuers"),
+      offsetIssuers: addresses(l, "Ledger", "offsetIssuers"),
     },
     votingToken: {
-      name: str(t, "votingToken", "name"),
-      symbol: str(t, "votingToken", "symbol"),
-      transferable: bool(t, "votingToken", "transferable"),
+      name: str(d, "Dao", "tokenName"),
+      symbol: str(d, "Dao", "tokenSymbol"),
+      transferable: bool(d, "Dao", "transferable"),
       holders,
     },
-    timelock: { minDelay: int(tl, "timelock", "minDelay", 0, 2 ** 32 - 1) },
+    timelock: { minDelay: int(h, "Handover", "timelockDelay", 0, 2 ** 32 - 1) },
     governor: {
-      votingDelay: int(g, "governor", "votingDelay", 0, 2 ** 48 - 1),
+      votingDelay: int(d, "Dao", "votingDelay", 0, 2 ** 48 - 1),
       votingPeriod,
-      proposalThreshold: tokens(g["proposalThreshold"], "governor.proposalThreshold"),
-      quorumPercent: int(g, "governor", "quorumPercent", 1, 100),
-      lateQuorumExtension: int(g, "governor", "lateQuorumExtension", 0, votingPeriod),
-      quadratic: bool(g, "governor", "quadratic"),
+      proposalThreshold: tokens(d["proposalThreshold"], "Dao.proposalThreshold"),
+      quorumPercent: int(d, "Dao", "quorumPercent", 1, 100),
+      lateQuorumExtension: int(d, "Dao", "lateQuorumExtension", 0, votingPeriod),
+      quadratic: bool(d, "Dao", "quadratic"),
     },
   };
   if (problems.length > 0) return { ok: false, error: `${source}: ${problems.join("; ")}` };
   return { ok: true, value: params };
 }
 
-/** Reads and validates `deploy/parameters/<network>.json` (or `file`). */
+/** Ignition's reading of a parameters file: strings like "123n" are bigints (as `npx hardhat ignition deploy` reads them). */
+const bigintReviver = (_key: string, value: unknown): unknown =>
+  typeof value === "string" && /^\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value;
+
+/** Reads and validates `deploy/ignition/parameters/<network>.json` (or `file`). */
 export function loadParameters(network: string, file?: string): Parsed<SuiteParameters> {
   const p = file ?? path.join(PARAMETERS_DIR, `${network}.json`);
   let text: string;
   try {
     text = fs.readFileSync(p, "utf8");
   } catch {
-    return { ok: false, error: `--parameters "${p}": cannot read the file (one per network in deploy/parameters/)` };
+    return { ok: false, error: `--parameters "${p}": cannot read the file (one per network in deploy/ignition/parameters/)` };
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text, bigintReviver);
   } catch {
     return { ok: false, error: `--parameters "${p}": not valid JSON` };
   }
   return validateParameters(value, p);
 }
+
+/** The modules' parameters (Ignition's DeploymentParameters) of validated parameters. */
+export function ignitionParameters(p: SuiteParameters): { Ledger: Record<string, IgnitionValue>; Dao: Record<string, IgnitionValue>; Handover: Record<string, IgnitionValue> } {
+  return {
+    Ledger: {
+      adminTransferDelay: p.ledger.adminTransferDelay, limitedMode: p.ledger.limitedMode, attestationThreshold: p.ledger.attestationThreshold,
+      guardian: p.ledger.guardian, registrars: p.ledger.registrars, auditors: p.ledger.auditors, recIssuers: p.ledger.recIssuers,
+      offsetIssuers: p.ledger.offsetIssuers,
+    },
+    Dao: {
+      tokenName: p.votingToken.name, tokenSymbol: p.votingToken.symbol, transferable: p.votingToken.transferable,
+      holders: p.votingToken.holders.map((h) => h.account), amounts: p.votingToken.holders.map((h) => h.amount),
+      votingDelay: p.governor.votingDelay, votingPeriod: p.governor.votingPeriod, proposalThreshold: p.governor.proposalThreshold,
+      quorumPercent: p.governor.quorumPercent, lateQuorumExtension: p.governor.lateQuorumExtension, quadratic: p.governor.quadratic,
+    },
+    Handover: { timelockDelay: p.timelock.minDelay },
+  };
+}
+type IgnitionValue = number | bigint | boolean | string | (string | bigint)[];
+
+/** Whole tokens of a base-unit amount, for messages. */
+export const wholeTokens = (amount: bigint): string => formatUnits(amount, 18);
 
 /** The parameters as JSON-safe values, for the deployment record. */
 export function parametersForRecord(p: SuiteParameters): Record<string, unknown> {

@@ -1,265 +1,245 @@
 /**
- * Deploys and wires the whole suite as resumable steps: the ledger with the roles and settings of the network's
- * parameters, then the DAO through scripts/governance/wiring.ts (timelock, voting token, governor, claims registry;
- * the governor as the timelock's only proposer, canceller and executor; the ledger's admin handed to the timelock with the
- * two-step transfer; the deployer keeps nothing).
+ * Deploys and wires the whole suite with Hardhat Ignition (deploy/ignition/modules):
  *
- * The record (`deployments/<network>.json`) lists finished steps and deployed addresses and is saved after each
- * step, so re-running after an interruption skips what is done and never redeploys a recorded contract. The
- * ledger's deployment transaction is recorded before it is mined (`pending`), so even an interruption while it
- * is in flight does not deploy a second ledger. Every wiring step checks the chain before it sends anything.
+ * - `Dao` (with `Ledger`): the ledger and its parameter roles and settings, the timelock, voting token, governor and
+ *   claims registry, their roles, the governor as the ledger's proposal source, and the start of the ledger's
+ *   two-step admin transfer to the timelock;
+ * - `Handover`, once the ledger's admin-transfer delay has passed: the timelock accepts the ledger's admin, gets its
+ *   real delay, and the deployer renounces every role it holds.
+ *
+ * Ignition's journal (`journal.jsonl` in the deployment folder) makes a run resumable: a re-run skips every future
+ * the journal shows done, and finds again a transaction sent before an interruption. The deployment record
+ * (`deployments/<network>.json`, read by the commands and the oracle) is derived from Ignition's
+ * `deployed_addresses.json` and its transactions after each module.
  */
-import type { Signer, TransactionReceipt } from "ethers";
+import fs from "node:fs";
+import path from "node:path";
+import type { Provider } from "ethers";
+import { BrowserProvider, Contract } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { CarbonLedger, Timelock } from "../typechain-types";
-import type { ContractName, DeploymentRecord } from "../scripts/lib/deployment";
-import type { DaoAddresses, DaoParameters, WiringStep } from "../scripts/governance/wiring";
+import type { EIP1193Provider, ExecutionEventListener, IgnitionModule } from "@nomicfoundation/ignition-core";
+import type { ContractName, DeployedContract, DeploymentRecord } from "../scripts/lib/deployment";
+import { ROOT } from "../scripts/lib/paths";
 import type { SuiteParameters } from "./parameters";
-import { parametersForRecord } from "./parameters";
+import { ignitionParameters, parametersForRecord } from "./parameters";
+import { daoModule } from "./ignition/modules/Dao";
+import { handoverModule } from "./ignition/modules/Handover";
+import type { RoleLists } from "./ignition/modules/Ledger";
 
-/** The wiring steps of scripts/governance/wiring.ts (WIRING_STEPS), in order. */
-const DAO_STEPS = [
-  "deploy-timelock", "deploy-token", "deploy-governor", "deploy-claims", "governor-roles", "ledger-roles", "ledger-admin",
-  "timelock-delay", "deployer-renounce",
-] as const satisfies readonly WiringStep[];
+/** Ignition's future ids of the suite's contracts. */
+export const CONTRACT_FUTURES: Record<ContractName, string> = {
+  CarbonLedger: "Ledger#CarbonLedger",
+  Timelock: "Dao#Timelock",
+  VotingToken: "Dao#VotingToken",
+  ClimateGovernor: "Dao#ClimateGovernor",
+  ClaimsRegistry: "Dao#ClaimsRegistry",
+};
 
-/** The steps, in order. Their names are stored in the record. */
-export const STEPS = ["deploy-ledger", "ledger-parameter-roles", "ledger-settings", ...DAO_STEPS] as const;
-export type StepName = (typeof STEPS)[number];
+/**
+ * Ignition's deployment folder of a chain: `ignition/deployments/chain-<id>` (Ignition's default), or under the
+ * deployments folder given (tests).
+ */
+export function ignitionDeploymentDir(chainId: number | bigint, deploymentsDir?: string): string {
+  return deploymentsDir === undefined
+    ? path.join(ROOT, "ignition", "deployments", `chain-${chainId}`)
+    : path.join(deploymentsDir, "ignition", `chain-${chainId}`);
+}
 
 export interface DeployOptions {
   hre: HardhatRuntimeEnvironment;
-  deployer: Signer;
+  /** The chain to send to; default the Hardhat network's provider (tests pass one that fails on purpose). */
+  provider?: EIP1193Provider;
+  /** The deployer's address: an account of the node (local) or of Hardhat's network config (live). */
+  deployer: string;
   network: string;
   parameters: SuiteParameters;
-  /** The record so far (resume), or undefined for a fresh deployment. */
-  record: DeploymentRecord | undefined;
-  save: (record: DeploymentRecord) => void;
-  /** Stop once this many steps are done (simulates an interruption; env DEPLOY_STOP_AFTER in the CLI). */
-  stopAfter?: number;
-  /** Longest wait, in seconds, for the ledger's admin-transfer delay; longer waits stop (re-run later). */
+  /** Ignition's deployment folder (journal and deployed addresses). */
+  deploymentDir: string;
+  /** Only the handover of a started deployment (`deploy --finish`). */
+  finishOnly?: boolean;
+  /** Called with the record after each module (the command writes it to deployments/<network>.json). */
+  save?: (record: DeploymentRecord) => void;
+  /** Longest wait, in seconds, for the ledger's admin-transfer delay before stopping (then run `deploy --finish`). */
   maxWaitSeconds?: number;
   log: (line: string) => void;
 }
 
 export interface DeployResult {
   record: DeploymentRecord;
+  /** The handover is done: the timelock holds the ledger's admin and the deployer nothing. */
   complete: boolean;
-  ran: StepName[];
-  skipped: StepName[];
-  /** When stopped to wait for the admin-transfer delay: the unix time after which to re-run. */
+  /** Futures executed by this run, and those the journal already showed done. */
+  ran: string[];
+  skipped: string[];
+  /** When stopped to wait for the admin-transfer delay: the unix time after which to run `deploy --finish`. */
   waitUntil?: number;
 }
 
-/** Thrown from the wiring's step callback to stop a run: after `stopAfter` steps, or before a long wait. */
-class Stop extends Error {
-  constructor(readonly waitUntil?: number) {
-    super("deployment stopped");
+const roleLists = (p: SuiteParameters): RoleLists => ({
+  registrars: p.ledger.registrars, auditors: p.ledger.auditors, recIssuers: p.ledger.recIssuers, offsetIssuers: p.ledger.offsetIssuers,
+});
+
+/** Every future of a module and its submodules. */
+function futureIds(module: IgnitionModule): string[] {
+  const ids = new Set<string>();
+  const visit = (m: IgnitionModule): void => {
+    for (const f of m.futures) ids.add(f.id);
+    for (const s of m.submodules) visit(s);
+  };
+  visit(module);
+  return [...ids];
+}
+
+/** The deployed addresses Ignition recorded in `dir` (future id -> address), empty when none. */
+export function ignitionAddresses(dir: string): Record<string, string> {
+  const file = path.join(dir, "deployed_addresses.json");
+  if (!fs.existsSync(file)) return {};
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+}
+
+/** Deploys what the journal does not show done; see the file comment. */
+export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
+  const { deploy } = await import("@nomicfoundation/ignition-core");
+  const { HardhatArtifactResolver, errorDeploymentResultToExceptionMessage } = await import("@nomicfoundation/hardhat-ignition/helpers");
+  const provider = o.provider ?? (o.hre.network.provider as EIP1193Provider);
+  const artifactResolver = new HardhatArtifactResolver(o.hre);
+  const lists = roleLists(o.parameters);
+  const deploymentParameters = ignitionParameters(o.parameters);
+  const ran: string[] = [];
+  const doneBefore = new Set(await doneFutures(o));
+  const listener = new Proxy({}, {
+    get: (_target, name) => (event: { futureId?: string; result?: { type?: string } }) => {
+      if (typeof name === "string" && name.endsWith("ExecutionStateComplete") && event.futureId !== undefined) {
+        ran.push(event.futureId);
+        o.log(`  ${event.futureId}${event.result?.type === "SUCCESS" ? "" : `: ${event.result?.type ?? "?"}`}`);
+      }
+    },
+  }) as ExecutionEventListener;
+  const run = async (module: IgnitionModule, label: string): Promise<void> => {
+    const shown = path.relative(process.cwd(), o.deploymentDir);
+    o.log(`${label} (Ignition module ${module.id}; journal ${shown.startsWith("..") ? o.deploymentDir : shown})`);
+    const result = await deploy({
+      config: {}, artifactResolver, provider, executionEventListener: listener, deploymentDir: o.deploymentDir,
+      ignitionModule: module, deploymentParameters, accounts: [o.deployer], defaultSender: o.deployer,
+    });
+    if (result.type !== "SUCCESSFUL_DEPLOYMENT") throw new Error(errorDeploymentResultToExceptionMessage(result));
+  };
+  const chain = chainProvider(provider);
+  const chainId = Number((await chain.getNetwork()).chainId);
+
+  const dao = daoModule(lists);
+  if (o.finishOnly === true) {
+    if (ignitionAddresses(o.deploymentDir)[CONTRACT_FUTURES.ClaimsRegistry] === undefined) {
+      throw new Error(`nothing to finish in ${o.deploymentDir}: run the deploy without --finish first`);
+    }
+  } else {
+    await run(dao, "ledger and DAO");
   }
+  let record = await recordFromIgnition(o, chain, chainId);
+  o.save?.(record);
+  const finished = (): DeployResult => ({
+    record, complete: record.completedAt !== undefined, ran, skipped: futureIds(handoverModule(lists)).filter((id) => doneBefore.has(id)),
+  });
+
+  // The handover waits for the ledger's admin-transfer delay.
+  const ledger = new Contract(record.contracts.CarbonLedger?.address ?? "", [
+    "function defaultAdmin() view returns (address)", "function pendingDefaultAdmin() view returns (address, uint48)",
+  ], chain);
+  const timelock = record.contracts.Timelock?.address ?? "";
+  if (((await ledger.getFunction("defaultAdmin")()) as string).toLowerCase() !== timelock.toLowerCase()) {
+    const [, acceptAfter] = (await ledger.getFunction("pendingDefaultAdmin")()) as [string, bigint];
+    const waitUntil = await waitForChainTime(o, chain, provider, Number(acceptAfter));
+    if (waitUntil !== undefined) return { ...finished(), waitUntil };
+  }
+  await run(handoverModule(lists), "handover: the timelock accepts the ledger's admin; the deployer renounces its roles");
+  record = await recordFromIgnition(o, chain, chainId, true);
+  o.save?.(record);
+  return finished();
+}
+
+/** The futures Ignition's journal in `dir` shows done (its `status`). */
+async function doneFutures(o: DeployOptions): Promise<string[]> {
+  if (!fs.existsSync(path.join(o.deploymentDir, "journal.jsonl"))) return [];
+  const { status } = await import("@nomicfoundation/ignition-core");
+  const { HardhatArtifactResolver } = await import("@nomicfoundation/hardhat-ignition/helpers");
+  return (await status(o.deploymentDir, new HardhatArtifactResolver(o.hre))).successful;
+}
+
+/** An ethers provider over the EIP-1193 provider Ignition sends through. */
+function chainProvider(provider: EIP1193Provider): Provider {
+  return new BrowserProvider(provider as ConstructorParameters<typeof BrowserProvider>[0]);
 }
 
 const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)));
 
-/** The wiring's parameters from the network's parameters. */
-export function daoParameters(ledger: string, p: SuiteParameters): DaoParameters {
+/**
+ * The deployment record of what Ignition deployed: each contract's address (deployed_addresses.json), deployment
+ * transaction and constructor arguments (Ignition's transaction list), and block (its receipt).
+ */
+async function recordFromIgnition(o: DeployOptions, chain: Provider, chainId: number, complete = false): Promise<DeploymentRecord> {
+  const { listTransactions } = await import("@nomicfoundation/ignition-core");
+  const { HardhatArtifactResolver } = await import("@nomicfoundation/hardhat-ignition/helpers");
+  const addresses = ignitionAddresses(o.deploymentDir);
+  const transactions = await listTransactions(o.deploymentDir, new HardhatArtifactResolver(o.hre));
+  const contracts: Partial<Record<ContractName, DeployedContract>> = {};
+  for (const [name, futureId] of Object.entries(CONTRACT_FUTURES) as [ContractName, string][]) {
+    const address = addresses[futureId];
+    if (address === undefined) continue;
+    const tx = transactions.find((t) => t.address?.toLowerCase() === address.toLowerCase());
+    const receipt = tx === undefined ? null : await chain.getTransactionReceipt(tx.txHash);
+    contracts[name] = {
+      address, block: receipt?.blockNumber ?? 0, transaction: tx?.txHash, args: json(tx?.params ?? []) as unknown[],
+    };
+  }
   return {
-    ledger,
-    token: {
-      name: p.votingToken.name, symbol: p.votingToken.symbol, holders: p.votingToken.holders.map((h) => h.account),
-      amounts: p.votingToken.holders.map((h) => h.amount), transferable: p.votingToken.transferable,
-    },
-    governor: {
-      votingDelay: BigInt(p.governor.votingDelay), votingPeriod: BigInt(p.governor.votingPeriod),
-      proposalThreshold: p.governor.proposalThreshold, quorumNumerator: BigInt(p.governor.quorumPercent),
-      lateQuorumExtension: BigInt(p.governor.lateQuorumExtension), quadratic: p.governor.quadratic,
-    },
-    timelockDelay: BigInt(p.timelock.minDelay),
+    network: o.network, chainId, deployer: o.deployer, contracts, parameters: parametersForRecord(o.parameters),
+    ignition: path.relative(ROOT, o.deploymentDir) || o.deploymentDir,
+    ...(complete ? { completedAt: new Date().toISOString() } : {}),
   };
-}
-
-export async function deploySuite(o: DeployOptions): Promise<DeployResult> {
-  const { hre, deployer, parameters: p } = o;
-  const ethers = hre.ethers;
-  const deployerAddress = await deployer.getAddress();
-  const chainId = Number((await ethers.provider.getNetwork()).chainId);
-  const record: DeploymentRecord = o.record ?? {
-    network: o.network, chainId, deployer: deployerAddress, contracts: {}, parameters: parametersForRecord(p), steps: [],
-  };
-  if (record.chainId !== chainId) throw new Error(`the record of ${o.network} is for chain ${record.chainId}, the node is chain ${chainId}`);
-  if (record.deployer.toLowerCase() !== deployerAddress.toLowerCase()) {
-    throw new Error(`this deployment was started by ${record.deployer}; resume it with that account`);
-  }
-  const steps = (record.steps ??= []);
-  const ran: StepName[] = [];
-  const skipped: StepName[] = STEPS.filter((s) => steps.includes(s));
-  const finish = (step: StepName): void => {
-    if (!steps.includes(step)) {
-      steps.push(step);
-      ran.push(step);
-    }
-    o.save(record);
-    if (o.stopAfter !== undefined && steps.length >= o.stopAfter && steps.length < STEPS.length) {
-      o.log(`stopped after ${steps.length} steps (DEPLOY_STOP_AFTER); re-run to resume`);
-      throw new Stop();
-    }
-  };
-  const mined = async (tx: Promise<{ wait(): Promise<TransactionReceipt | null> }>): Promise<void> => {
-    const receipt = await (await tx).wait();
-    if (receipt === null || receipt.status !== 1) throw new Error("a deployment transaction failed");
-  };
-
-  try {
-    // 1. The ledger, its deployment transaction recorded before it is mined.
-    if (!steps.includes("deploy-ledger")) {
-      o.log(`step 1/${STEPS.length}: deploy-ledger`);
-      await deployLedger(o, record, deployerAddress);
-      finish("deploy-ledger");
-    }
-    const ledgerAddress = record.contracts.CarbonLedger?.address ?? "";
-    const ledger = (await ethers.getContractAt("CarbonLedger", ledgerAddress, deployer)) as unknown as CarbonLedger;
-
-    // 2-3. The parameters' roles and settings, while the deployer is still the ledger's admin.
-    if (!steps.includes("ledger-parameter-roles")) {
-      o.log(`step 2/${STEPS.length}: ledger-parameter-roles`);
-      const grants: [string, string][] = [[await ledger.PAUSER_ROLE(), p.ledger.guardian]];
-      for (const a of p.ledger.registrars) grants.push([await ledger.REGISTRAR_ROLE(), a]);
-      for (const a of p.ledger.auditors) grants.push([await ledger.EMISSIONS_AUDITOR_ROLE(), a]);
-      for (const a of p.ledger.recIssuers) grants.push([await ledger.REC_ISSUER_ROLE(), a]);
-      for (const a of p.ledger.offsetIssuers) grants.push([await ledger.OFFSET_ISSUER_ROLE(), a]);
-      for (const [role, account] of grants) if (!(await ledger.hasRole(role, account))) await mined(ledger.grantRole(role, account));
-      finish("ledger-parameter-roles");
-    }
-    if (!steps.includes("ledger-settings")) {
-      o.log(`step 3/${STEPS.length}: ledger-settings`);
-      if ((await ledger.limitedMode()) !== p.ledger.limitedMode) await mined(ledger.setLimitedMode(p.ledger.limitedMode));
-      if (Number(await ledger.attestationThreshold()) !== p.ledger.attestationThreshold) {
-        await mined(ledger.setAttestationThreshold(p.ledger.attestationThreshold));
-      }
-      finish("ledger-settings");
-    }
-
-    // 4-12. The DAO, by the wiring's idempotent steps; each reported step is recorded.
-    if (!DAO_STEPS.every((s) => steps.includes(s))) {
-      const { wireDao } = await import("../scripts/governance/wiring");
-      const names: Record<keyof DaoAddresses, ContractName> = {
-        timelock: "Timelock", token: "VotingToken", governor: "ClimateGovernor", claims: "ClaimsRegistry",
-      };
-      const params = daoParameters(ledgerAddress, p);
-      const existing: DaoAddresses = {
-        timelock: record.contracts.Timelock?.address, token: record.contracts.VotingToken?.address,
-        governor: record.contracts.ClimateGovernor?.address, claims: record.contracts.ClaimsRegistry?.address,
-      };
-      await wireDao(deployer, params, {
-        existing,
-        pending: {
-          timelock: record.pending?.Timelock, token: record.pending?.VotingToken,
-          governor: record.pending?.ClimateGovernor, claims: record.pending?.ClaimsRegistry,
-        },
-        onSent: (contract, hash) => {
-          record.pending = { ...record.pending, [names[contract]]: hash };
-          o.save(record);
-        },
-        waitUntil: (timestamp) => waitForChainTime(o, timestamp),
-        onStep: async (step, addresses) => {
-          // The heading first: the addresses this step deployed belong under it.
-          if (!steps.includes(step)) o.log(`step ${STEPS.indexOf(step) + 1}/${STEPS.length}: ${step}`);
-          await recordAddresses(o, record, addresses, params, deployerAddress);
-          finish(step);
-        },
-      });
-    }
-  } catch (error) {
-    if (error instanceof Stop) return { record, complete: false, ran, skipped, waitUntil: error.waitUntil };
-    throw error;
-  }
-  record.completedAt ??= new Date().toISOString();
-  o.save(record);
-  return { record, complete: true, ran, skipped };
-}
-
-/** Deploys the ledger once: a sent deployment is found again by its recorded hash. */
-async function deployLedger(o: DeployOptions, record: DeploymentRecord, deployerAddress: string): Promise<void> {
-  const { deployOnce } = await import("../scripts/lib/deploy-once");
-  const args: [string, number] = [deployerAddress, o.parameters.ledger.adminTransferDelay];
-  const factory = await o.hre.ethers.getContractFactory("CarbonLedger", o.deployer);
-  const receipt = await deployOnce(o.deployer, record.pending?.CarbonLedger, () => factory.getDeployTransaction(...args), (hash) => {
-    record.pending = { ...record.pending, CarbonLedger: hash };
-    o.save(record);
-  });
-  record.contracts.CarbonLedger = { address: receipt.contractAddress, block: receipt.blockNumber, transaction: receipt.hash, args: json(args) as unknown[] };
-  if (record.pending !== undefined) delete record.pending.CarbonLedger;
-  o.log(`  CarbonLedger at ${receipt.contractAddress} (block ${receipt.blockNumber})`);
 }
 
 /**
- * Records the DAO contracts the wiring reported, with their constructor arguments (as scripts/governance/wiring.ts
- * passes them) for explorer verification, and the block where log queries start.
+ * Waits until the chain's time reaches `timestamp` (the ledger's admin-transfer delay) and returns undefined, or
+ * returns `timestamp` when that is further away than `maxWaitSeconds` (default 10 minutes): run `deploy --finish`
+ * then. The in-process chain's clock is moved instead; a local node gets a block mined once the time has come.
  */
-async function recordAddresses(
-  o: DeployOptions, record: DeploymentRecord, a: DaoAddresses, params: DaoParameters, deployerAddress: string,
-): Promise<void> {
-  const args: Record<string, [ContractName, string | undefined, unknown[]]> = {
-    timelock: ["Timelock", a.timelock, [0, [], [], deployerAddress]],
-    token: ["VotingToken", a.token, [params.token.name, params.token.symbol, params.token.holders, params.token.amounts, a.timelock, params.token.transferable]],
-    governor: ["ClimateGovernor", a.governor, [
-      a.token, a.timelock, params.governor.votingDelay, params.governor.votingPeriod, params.governor.proposalThreshold,
-      params.governor.quorumNumerator, params.governor.lateQuorumExtension, params.governor.quadratic,
-    ]],
-    claims: ["ClaimsRegistry", a.claims, [params.ledger, a.timelock, a.governor]],
-  };
-  for (const [name, address, constructorArgs] of Object.values(args)) {
-    if (address === undefined || record.contracts[name] !== undefined) continue;
-    // Reported right after its deployment was mined: the latest block is its block (or just after it).
-    const block = await o.hre.ethers.provider.getBlockNumber();
-    record.contracts[name] = { address, block, args: json(constructorArgs) as unknown[] };
-    if (record.pending !== undefined) delete record.pending[name];
-    o.log(`  ${name} at ${address}`);
-  }
-}
-
-/** Waits until the chain's time reaches `timestamp` (the ledger's admin-transfer delay), or stops the run. */
-async function waitForChainTime(o: DeployOptions, timestamp: bigint): Promise<void> {
-  const provider = o.hre.ethers.provider;
+async function waitForChainTime(o: DeployOptions, chain: Provider, provider: EIP1193Provider, timestamp: number): Promise<number | undefined> {
   for (;;) {
-    const now = BigInt((await provider.getBlock("latest"))?.timestamp ?? 0);
-    if (now >= timestamp) return;
-    const remaining = Number(timestamp - now);
+    const now = (await chain.getBlock("latest"))?.timestamp ?? 0;
+    if (now >= timestamp) return undefined;
+    const remaining = timestamp - now;
     if (o.network === "hardhat") {
-      // The in-process chain lives only for this run: move its clock instead of waiting.
-      await provider.send("evm_increaseTime", [remaining]);
-      await provider.send("evm_mine", []);
+      await provider.request({ method: "evm_increaseTime", params: [remaining] });
+      await provider.request({ method: "evm_mine", params: [] });
       continue;
     }
-    if (remaining > (o.maxWaitSeconds ?? 600)) {
-      o.log(`the ledger's admin-transfer delay ends at ${new Date(Number(timestamp) * 1000).toISOString()}; re-run the deploy after that`);
-      throw new Stop(Number(timestamp));
-    }
+    if (remaining > (o.maxWaitSeconds ?? 600)) return timestamp;
     o.log(`  waiting ${remaining}s for the ledger's admin-transfer delay`);
     await new Promise((r) => setTimeout(r, Math.min(remaining, 5) * 1000));
-    if (o.network === "localhost") await provider.send("evm_mine", []);
+    if (o.network === "localhost") await provider.request({ method: "evm_mine", params: [] });
   }
 }
 
 /** The deployer's remaining powers (should be none): role names it still holds on the ledger and timelock. */
-export async function deployerPowers(hre: HardhatRuntimeEnvironment, record: DeploymentRecord): Promise<string[]> {
+export async function deployerPowers(provider: Provider, record: DeploymentRecord): Promise<string[]> {
+  const { ROLE } = await import("./ignition/modules/roles");
   const held: string[] = [];
+  const abi = ["function hasRole(bytes32, address) view returns (bool)", "function pendingDefaultAdmin() view returns (address, uint48)"];
   const ledgerAddress = record.contracts.CarbonLedger?.address;
   const timelockAddress = record.contracts.Timelock?.address;
+  const has = (c: Contract, role: string): Promise<boolean> => c.getFunction("hasRole")(role, record.deployer) as Promise<boolean>;
   if (ledgerAddress !== undefined) {
-    const ledger = (await hre.ethers.getContractAt("CarbonLedger", ledgerAddress)) as unknown as CarbonLedger;
-    for (const name of ["DEFAULT_ADMIN_ROLE", "REC_ISSUER_ROLE", "OFFSET_ISSUER_ROLE", "EMISSIONS_AUDITOR_ROLE", "REVOKER_ROLE", "PAUSER_ROLE", "REGISTRAR_ROLE"]) {
-      const role = (await ledger.getFunction(name).staticCall()) as string;
-      if (await ledger.hasRole(role, record.deployer)) held.push(`ledger ${name}`);
-    }
-    const [pending] = await ledger.pendingDefaultAdmin();
-    if (pending === record.deployer) held.push("ledger pending admin");
+    const ledger = new Contract(ledgerAddress, abi, provider);
+    const roles = { DEFAULT_ADMIN_ROLE: ROLE.DEFAULT_ADMIN, REC_ISSUER_ROLE: ROLE.REC_ISSUER, OFFSET_ISSUER_ROLE: ROLE.OFFSET_ISSUER,
+      EMISSIONS_AUDITOR_ROLE: ROLE.EMISSIONS_AUDITOR, REVOKER_ROLE: ROLE.REVOKER, PAUSER_ROLE: ROLE.PAUSER, REGISTRAR_ROLE: ROLE.REGISTRAR };
+    for (const [name, role] of Object.entries(roles)) if (await has(ledger, role)) held.push(`ledger ${name}`);
+    const [pending] = (await ledger.getFunction("pendingDefaultAdmin")()) as [string, bigint];
+    if (pending.toLowerCase() === record.deployer.toLowerCase()) held.push("ledger pending admin");
   }
   if (timelockAddress !== undefined) {
-    const timelock = (await hre.ethers.getContractAt("Timelock", timelockAddress)) as unknown as Timelock;
-    for (const name of ["DEFAULT_ADMIN_ROLE", "PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"]) {
-      const role = (await timelock.getFunction(name).staticCall()) as string;
-      if (await timelock.hasRole(role, record.deployer)) held.push(`timelock ${name}`);
-    }
+    const timelock = new Contract(timelockAddress, abi, provider);
+    const roles = { DEFAULT_ADMIN_ROLE: ROLE.DEFAULT_ADMIN, PROPOSER_ROLE: ROLE.PROPOSER, CANCELLER_ROLE: ROLE.CANCELLER, EXECUTOR_ROLE: ROLE.EXECUTOR };
+    for (const [name, role] of Object.entries(roles)) if (await has(timelock, role)) held.push(`timelock ${name}`);
   }
   return held;
 }

@@ -93,10 +93,16 @@ async function main(): Promise<void> {
 
   step("Deploy the suite (ledger, timelock, voting token, governor, claims registry) and hand admin to the timelock");
   const parameters = must(loadParameters("hardhat"));
-  let record: DeploymentRecord | undefined;
-  const result = await deploySuite({ hre, deployer, network: "hardhat", parameters, record: undefined, save: (r) => { record = r; }, log });
-  if (!result.complete || record === undefined) throw new Error("deployment did not complete");
-  const deployed = record;
+  // Hardhat Ignition, as `npm run deploy`; the in-process chain ends with the demo, so its journal goes to a temporary folder.
+  const journal = fs.mkdtempSync(path.join(os.tmpdir(), "nes-demo-ignition-"));
+  let deployed: DeploymentRecord;
+  try {
+    const result = await deploySuite({ hre, deployer: await deployer.getAddress(), network: "hardhat", parameters, deploymentDir: journal, log });
+    if (!result.complete) throw new Error("deployment did not complete");
+    deployed = result.record;
+  } finally {
+    fs.rmSync(journal, { recursive: true, force: true });
+  }
   const at = async <T>(name: "CarbonLedger" | "ClimateGovernor" | "VotingToken" | "ClaimsRegistry"): Promise<T> =>
     (await hre.ethers.getContractAt(name, deployed.contracts[name]?.address ?? "")) as unknown as T;
   const ledger = await at<CarbonLedger>("CarbonLedger");
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
     for (const c of COMPANIES) parties[c.partyId] = await addr(account(c.account)); // raw party id -> address
     fs.writeFileSync(partiesFile, JSON.stringify({ parties }, null, 2));
     const keyOf = (i: number): string => {
-      const key = developmentAccountKey(hre, i);
+      const key = developmentAccountKey(i);
       if (key === undefined) throw new Error("the hardhat network has no mnemonic accounts");
       return key;
     };

@@ -1,8 +1,10 @@
 /**
  * Deploys the climate DAO beside an existing CarbonLedger and wires it so that the timelock ends up holding
  * every power and the deployer none. One function, `wireDao`, run step by step: each step first checks the chain
- * and does nothing if it is already done, so an interrupted deployment resumes by calling `wireDao` again with
- * the addresses deployed so far (`existing`).
+ * and does nothing if it is already done, so an interrupted wiring resumes by calling `wireDao` again with
+ * the addresses deployed so far (`existing`). The same wiring, declared as Hardhat Ignition modules, is what
+ * `npm run deploy` runs (deploy/ignition/modules; its journal resumes a deployment): this function serves the
+ * in-process fixtures, the gas benchmark and tests.
  *
  * Steps (WIRING_STEPS):
  *  1. deploy-timelock   Timelock(minDelay 0, no proposers, no executors, admin = deployer)
@@ -23,7 +25,6 @@
 import type { ContractDeployTransaction, Signer } from "ethers";
 import { ZeroAddress, id as keccakText } from "ethers";
 import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../typechain-types";
-import { deployOnce } from "../lib/deploy-once";
 import {
   CarbonLedger__factory,
   ClaimsRegistry__factory,
@@ -76,13 +77,6 @@ export interface DaoAddresses {
 export interface WiringOptions {
   /** Contracts deployed by an earlier, interrupted run. */
   existing?: DaoAddresses;
-  /**
-   * Deployment transactions an earlier run sent but did not see mined (hash per contract): a mined one is adopted,
-   * one still in flight is waited for, so an interruption at any instant never deploys a contract twice.
-   */
-  pending?: { [K in keyof DaoAddresses]?: string };
-  /** Called with a deployment's transaction hash as soon as it is sent, before it is mined; persist it. */
-  onSent?: (contract: keyof DaoAddresses, hash: string) => void | Promise<void>;
   /** Called after each step (done now or found done), with all addresses known so far; persist them here. */
   onStep?: (step: WiringStep, addresses: DaoAddresses, changed: boolean) => void | Promise<void>;
   /**
@@ -129,13 +123,9 @@ export async function wireDao(deployer: Signer, params: DaoParameters, options: 
     });
 
   const ledger = CarbonLedger__factory.connect(params.ledger, deployer);
-  const deploy = async (
-    contract: keyof DaoAddresses,
-    deployment: () => Promise<ContractDeployTransaction>,
-  ): Promise<string> => {
-    const receipt = await deployOnce(deployer, options.pending?.[contract], deployment, async (hash) => {
-      if (options.onSent) await options.onSent(contract, hash);
-    });
+  const deploy = async (_contract: keyof DaoAddresses, deployment: () => Promise<ContractDeployTransaction>): Promise<string> => {
+    const receipt = await (await deployer.sendTransaction(await deployment())).wait();
+    if (receipt === null || receipt.status !== 1 || receipt.contractAddress === null) throw new Error("wireDao: a deployment failed");
     return receipt.contractAddress;
   };
 

@@ -1,11 +1,12 @@
 /**
- * The deployment record of a network: `deployments/<network>.json`, written by the deploy module and read
- * by every command and the oracle, so nobody pastes addresses.
+ * The deployment record of a network: `deployments/<network>.json`, derived by the deploy command from Hardhat
+ * Ignition's deployed addresses and read by every command and the oracle, so nobody pastes addresses.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ROOT } from "./paths";
 
-export const DEPLOYMENTS_DIR = path.join(__dirname, "..", "..", "deployments");
+export const DEPLOYMENTS_DIR = path.join(ROOT, "deployments");
 
 export interface DeployedContract {
   address: string;
@@ -23,11 +24,9 @@ export interface DeploymentRecord {
   deployer: string;
   contracts: Partial<Record<ContractName, DeployedContract>>;
   parameters: Record<string, unknown>;
-  /** Deployment steps already done, for resuming after an interruption. */
-  steps?: string[];
-  /** Deployment transactions sent but not yet recorded as done (contract name -> tx hash), for resuming. */
-  pending?: Partial<Record<ContractName, string>>;
-  /** When the deployment finished (ISO 8601), once every step is done. */
+  /** Hardhat Ignition's deployment folder (journal, deployed addresses) this record is derived from. */
+  ignition?: string;
+  /** When the deployment finished (ISO 8601): the handover is done and the deployer holds nothing. */
   completedAt?: string;
 }
 

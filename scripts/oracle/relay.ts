@@ -10,6 +10,7 @@ import type { JsonRpcProvider } from "ethers";
 // The one factory, not the typechain-types index: keeps the command's start-up short.
 import { CarbonLedger__factory } from "../../typechain-types/factories/contracts/ledger/CarbonLedger__factory";
 import { readDeployment } from "../lib/deployment";
+import { ROOT } from "../lib/paths";
 import type { IssueRequest } from "../ledger/attestation";
 import type { AuditedTotal, PeriodKind } from "./aggregate";
 import { aggregate } from "./aggregate";
@@ -35,7 +36,7 @@ import { AUDIT_DEFAULTS, auditStage } from "./audit";
 /** The salt used when ORACLE_PARTY_SALT is unset, allowed only for the bundled sample on a local chain. */
 export const DEMO_SALT = "net-emissions-suite/demo-salt/not-secret";
 /** The bundled sample exports (the only inputs the demo salt may be used with). */
-export const SAMPLE_DIR = path.join(__dirname, "..", "..", "data", "oracle");
+export const SAMPLE_DIR = path.join(ROOT, "data", "oracle");
 export const SAMPLE_FILES = ["sample-emissions.json", "sample-emissions.csv"].map((f) => path.join(SAMPLE_DIR, f));
 export const SAMPLE_PARTIES = path.join(SAMPLE_DIR, "parties.json");
 /** Chains where the demo salt may be used: Hardhat's. */

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { verifier } from "../../scripts/cli/commands/deploy";
 import { UsageError } from "../../scripts/cli/lib/errors";
 import { checkNetworkEnvironmentForTest } from "./helpers";
 import { run } from "./process";
@@ -34,21 +33,6 @@ describe("configuration", function () {
   describe("contract verification", function () {
     it("uses Etherscan's v2 API: one key for every chain (no per-explorer keys, no deprecation warning)", function () {
       expect(hre.config.etherscan.apiKey).to.be.a("string");
-    });
-
-    it("verifies Chiado on Blockscout, without a key", function () {
-      expect(verifier("chiado").task).to.equal("verify:blockscout");
-      expect(hre.config.blockscout.customChains.map((c) => c.chainId)).to.include(10200);
-    });
-
-    it("names ETHERSCAN_API_KEY when it is missing for an Etherscan chain", function () {
-      const saved = process.env["ETHERSCAN_API_KEY"];
-      delete process.env["ETHERSCAN_API_KEY"];
-      try {
-        expect(() => verifier("gnosis")).to.throw(UsageError, /ETHERSCAN_API_KEY/);
-      } finally {
-        if (saved !== undefined) process.env["ETHERSCAN_API_KEY"] = saved;
-      }
     });
   });
 });

@@ -11,7 +11,6 @@ import { startNode } from "../helpers/hardhat-node";
 import type { Node } from "../helpers/hardhat-node";
 
 export const ROOT = path.join(__dirname, "..", "..");
-const BIN = path.join(ROOT, "node_modules", ".bin");
 
 export interface Run {
   code: number;
@@ -70,9 +69,9 @@ export class LocalChain {
     fs.rmSync(this.deployments, { recursive: true, force: true });
   }
 
-  /** Runs a CLI command on localhost as a user would. */
+  /** Runs a CLI command on localhost as a user would (`npm run cli`: the compiled command line, built if stale). */
   cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    return run(path.join(BIN, "ts-node"), ["--transpile-only", "scripts/cli/index.ts", ...args, "--network", "localhost"], { ...this.env, ...env });
+    return run(process.execPath, ["scripts/cli/launch.js", ...args, "--network", "localhost"], { ...this.env, ...env });
   }
 
   /** Runs a CLI command with --json, expects exit 0, returns the parsed document. */

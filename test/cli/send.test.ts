@@ -13,8 +13,9 @@ describe("sending a transaction", function () {
     await ledger.grantRole(await ledger.PAUSER_ROLE(), guardian.address);
     const abis = [(await hre.artifacts.readArtifact("CarbonLedger")).abi as InterfaceAbi];
     const context = (live: boolean, yes: boolean, signer = guardian): Context => ({
-      hre, options: { network: live ? "chiado" : "localhost", yes, json: true }, network: live ? "chiado" : "localhost",
-      chainId: 31337n, live, signer, from: signer.address, record: undefined, abis,
+      options: { network: live ? "chiado" : "localhost", yes, json: true }, network: live ? "chiado" : "localhost",
+      chainId: 31337n, live, provider: hre.ethers.provider, rpcUrl: undefined, signer, from: signer.address, accounts: [],
+      record: undefined, abis,
     });
     return { ledger, admin, guardian, context };
   }

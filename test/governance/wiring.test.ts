@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 import { CarbonLedger__factory, Timelock__factory } from "../../typechain-types";
-import { deployOnce } from "../../scripts/lib/deploy-once";
 import type { DaoAddresses, WiringStep } from "../../scripts/governance/wiring";
 import { WIRING_STEPS, wireDao } from "../../scripts/governance/wiring";
 import { JAN_2024, deployDao } from "./helpers";
@@ -154,65 +153,6 @@ describe("DAO wiring", function () {
       expect(changed).to.include("governor-roles");
       expect(await old.hasRole(executor, ethers.ZeroAddress)).to.equal(false);
       expect(await old.hasRole(executor, dao.governor.target)).to.equal(true);
-    });
-
-    it("adopts a deployment sent before an interruption instead of deploying it again", async function () {
-      const { params } = await loadFixture(deployDao);
-      const [deployer] = await ethers.getSigners();
-      const ledger = await new CarbonLedger__factory(deployer).deploy(deployer!.address, 3_600);
-      const fresh = { ...params, ledger: await ledger.getAddress() };
-      const sent: { [K in keyof DaoAddresses]?: string } = {};
-      // Interrupted right after the governor's deployment was sent, before its address was known.
-      await expect(
-        wireDao(deployer!, fresh, {
-          waitUntil,
-          onSent: (contract, hash) => {
-            sent[contract] = hash;
-            if (contract === "governor") throw new Error("interrupted");
-          },
-        }),
-      ).to.be.rejectedWith("interrupted");
-      const governorReceipt = await ethers.provider.getTransactionReceipt(sent.governor!);
-      const token = (await ethers.provider.getTransactionReceipt(sent.token!))!.contractAddress!;
-      const timelock = (await ethers.provider.getTransactionReceipt(sent.timelock!))!.contractAddress!;
-
-      const resent: string[] = [];
-      const dao = await wireDao(deployer!, fresh, {
-        existing: { timelock, token },
-        pending: sent,
-        waitUntil,
-        onSent: (contract) => {
-          resent.push(contract);
-        },
-      });
-      expect(dao.governor.target).to.equal(governorReceipt!.contractAddress);
-      expect(resent).to.deep.equal(["claims"]); // the governor was adopted, only the registry was new
-    });
-
-    it("waits for a deployment still in flight instead of sending another", async function () {
-      const [deployer] = await ethers.getSigners();
-      const factory = new Timelock__factory(deployer);
-      await ethers.provider.send("evm_setAutomine", [false]);
-      try {
-        const inFlight = await deployer!.sendTransaction(
-          await factory.getDeployTransaction(0, [], [], deployer!.address),
-        );
-        const mine = new Promise((resolve) => setTimeout(resolve, 200)).then(() => ethers.provider.send("evm_mine", []));
-        const sends: string[] = [];
-        const receipt = await deployOnce(
-          deployer!,
-          inFlight.hash,
-          () => factory.getDeployTransaction(0, [], [], deployer!.address),
-          (hash) => {
-            sends.push(hash);
-          },
-        );
-        await mine;
-        expect(sends).to.deep.equal([]);
-        expect(receipt.hash).to.equal(inFlight.hash);
-      } finally {
-        await ethers.provider.send("evm_setAutomine", [true]);
-      }
     });
   });
 });

@@ -285,7 +285,7 @@ export function registerAuditor(program: Command): void {
       await requireRole(ledger, "auditor", ctx.from);
       const done = await reportExisting(ledger, request, ctx.from, g.json === true);
       if (done !== undefined) return done;
-      const now = BigInt((await ctx.hre.ethers.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000));
+      const now = BigInt((await ctx.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000));
       const until = deadline ?? now + 30n * 86_400n;
       if (until < now) throw new UsageError(`--deadline "${deadlineText ?? ""}": already passed on chain`);
       const domain = attestationDomain(ctx.chainId, await ledger.getAddress());
@@ -349,7 +349,7 @@ export function registerAuditor(program: Command): void {
         } catch {
           // not an ECDSA signature: perhaps a smart-contract wallet's (ERC-1271), checked by the simulation
         }
-        const isContract = (await ctx.hre.ethers.provider.getCode(expected)) !== "0x";
+        const isContract = (await ctx.provider.getCode(expected)) !== "0x";
         if (signer.toLowerCase() !== expected.toLowerCase() && !isContract) {
           throw new UsageError(`--in ${file}: signature ${i + 1} is not by ${expected} for this chain and ledger`);
         }
@@ -479,13 +479,12 @@ export function registerAuditor(program: Command): void {
       let privateKey: string | undefined;
       if (ctx.live || g.keyEnv !== undefined) privateKey = process.env[g.keyEnv ?? DEFAULT_KEY_VAR]?.trim();
       else {
-        const index = (await ctx.hre.ethers.getSigners()).findIndex((s) => s.address === ctx.from);
-        privateKey = index < 0 ? undefined : developmentAccountKey(ctx.hre, index);
+        const index = ctx.accounts.indexOf(ctx.from);
+        privateKey = index < 0 ? undefined : developmentAccountKey(index);
       }
       if (privateKey === undefined || privateKey === "") throw new UsageError(`--from ${ctx.from}: no private key for this account; use --key-env`);
       if (opts["dryRun"] !== true) await requireRole(ledger, "auditor", ctx.from);
-      const networkConfig = ctx.hre.network.config;
-      const rpcUrl = "url" in networkConfig ? networkConfig.url : undefined;
+      const rpcUrl = ctx.rpcUrl;
       if (rpcUrl === undefined) throw new UsageError(`--network ${g.network}: has no JSON-RPC URL to relay to (use localhost)`);
       const secrets = [privateKey, process.env["ORACLE_PARTY_SALT"] ?? ""].filter((s) => s.length >= 8);
       const reporter = jsonReporter(secrets, (line) => process.stderr.write(`${line}\n`));

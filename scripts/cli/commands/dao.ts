@@ -12,7 +12,8 @@ import {
 } from "../lib/args";
 import { action, opt, optional, withCommon } from "../lib/command";
 import type { Context } from "../lib/context";
-import { connect, sendTx, suiteContract } from "../lib/context";
+import { abiOf, connect, sendTx, suiteContract } from "../lib/context";
+import type { ContractName } from "../../lib/deployment";
 import { UsageError, need } from "../lib/errors";
 import type { ProposalView, SettingName, SupportName } from "../lib/dao";
 import { SETTINGS, SUPPORT, descriptionHash, listProposals, otherSettingProposal } from "../lib/dao";
@@ -24,7 +25,6 @@ import { emit, table, toJson } from "../lib/output";
 import { addressBook, labelled } from "../lib/address-book";
 import type { KnownContract } from "../lib/proposal-view";
 import { decodeAction, duration, idsInActions, resolvePrefix, uniquePrefixes, votesOf } from "../lib/proposal-view";
-import type { InterfaceAbi } from "ethers";
 import { formatAmount } from "../../lib/units";
 import { ledgerOf, requireToken } from "../lib/suite";
 
@@ -96,9 +96,7 @@ async function proposalDetail(ctx: Context, governor: ClimateGovernor, p: Propos
   const label = (a: string) => labelled(book, a);
   const known = new Map<string, KnownContract>();
   for (const [name, entry] of Object.entries(ctx.record?.contracts ?? {})) {
-    if (entry !== undefined && (await ctx.hre.artifacts.artifactExists(name))) {
-      known.set(entry.address.toLowerCase(), { name, abi: (await ctx.hre.artifacts.readArtifact(name)).abi as InterfaceAbi });
-    }
+    if (entry !== undefined) known.set(entry.address.toLowerCase(), { name, abi: abiOf(name as ContractName) });
   }
   const ledger = await ledgerOf(ctx);
   const quantities = new Map<bigint, ReturnType<typeof quantityOf>>();
@@ -107,7 +105,7 @@ async function proposalDetail(ctx: Context, governor: ClimateGovernor, p: Propos
   }
   const actions = p.actions.targets.map((t, i) => decodeAction(t, p.actions.calldatas[i] as string, known, (id) => quantities.get(id), label));
   const cast = await votesOf(governor, governorBlock(ctx), BigInt(p.id), p.criteria);
-  const now = (await ctx.hre.ethers.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
+  const now = (await ctx.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
   // A verdict proposal: the claim it decides, and whether the ledger's figures bear the claim out.
   const verdictLines: string[] = [];
   let verdict: Record<string, unknown> | undefined;

@@ -129,7 +129,7 @@ export function registerHolder(program: Command): void {
       // The claimed period: given, or the token's own (its year is the token's year, always within the gap).
       const period = given ?? { fromDate: Number(record.fromDate), thruDate: Number(record.thruDate) };
       const periodWhat = given === undefined ? "the token's period (default)" : "--thru-date";
-      const now = (await ctx.hre.ethers.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
+      const now = (await ctx.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
       if (period.thruDate > now) {
         throw new UsageError(`${periodWhat} ${formatDate(period.fromDate)}..${formatDate(period.thruDate)}: has not ended; a retirement is claimed for a period that has ended`);
       }

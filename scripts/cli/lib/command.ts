@@ -53,6 +53,7 @@ export function reportFailure(error: unknown): number {
     console.error(`error: ${error.message}`);
     return EXIT_FAILURE;
   }
+  if (process.env["NES_DEBUG"]) console.error(error);
   const message = error instanceof Error ? error.message.split("\n")[0] ?? error.message : String(error);
   console.error(`error: ${message}`);
   return EXIT_FAILURE;

@@ -1,10 +1,12 @@
 /**
- * What every command needs: the network (and its environment), the Hardhat runtime, the deployment record, the
- * suite's contracts, the sending account, confirmation on live networks, and simulated-then-sent transactions.
+ * What every command needs: the network (and its environment), a plain ethers provider (Hardhat's runtime is loaded
+ * only by the commands that need it: deploy, verify), the deployment record, the suite's contracts, the sending
+ * account, confirmation on live networks, and simulated-then-sent transactions.
  */
 import readline from "node:readline";
 import type { BaseContract, ContractTransactionReceipt, InterfaceAbi, Signer } from "ethers";
-import { Contract, Wallet, isAddress } from "ethers";
+import type { Provider } from "ethers";
+import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ContractName, DeploymentRecord } from "../../lib/deployment";
 import { DEPLOYMENTS_DIR, deploymentPath, readDeployment } from "../../lib/deployment";
@@ -67,9 +69,22 @@ export function checkNetworkEnvironment(options: GlobalOptions, needsKey: boolea
   }
 }
 
-/** Loads Hardhat for `network`; compiles first (output to stderr) when the artifacts are missing. */
+/** The JSON-RPC URL of a network other than the in-process `hardhat` one (as in hardhat.config.ts). */
+export function rpcUrl(network: string): string | undefined {
+  if (network === "localhost") return envValue("LOCALHOST_RPC_URL") ?? "http://127.0.0.1:8545";
+  const rpcVar = LIVE_RPC_VARS[network as NetworkName];
+  return rpcVar === undefined ? undefined : envValue(rpcVar);
+}
+
+/**
+ * Loads Hardhat's runtime for `network`: only the commands that need it (deploy, verify; the in-process `hardhat`
+ * network) call this. Compiles first (output to stderr) when the artifacts are missing.
+ */
 export async function loadHardhat(network: string): Promise<HardhatRuntimeEnvironment> {
   process.env["HARDHAT_NETWORK"] = network;
+  // The compiled command line runs without ts-node; Hardhat needs it for hardhat.config.ts (as `npx hardhat` registers it).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (require.extensions[".ts"] === undefined) (require("ts-node") as typeof import("ts-node")).register({ transpileOnly: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hre = require("hardhat") as HardhatRuntimeEnvironment;
   if (!(await hre.artifacts.artifactExists("CarbonLedger"))) {
@@ -109,73 +124,131 @@ function retryClosedSockets(hre: HardhatRuntimeEnvironment): void {
 
 /** A connected command context. */
 export interface Context {
-  hre: HardhatRuntimeEnvironment;
   options: GlobalOptions;
   network: string;
   chainId: bigint;
   live: boolean;
+  /** The network's JSON-RPC provider: plain ethers, no Hardhat runtime (except on the in-process network). */
+  provider: Provider;
+  /** The node's URL; undefined on the in-process `hardhat` network. */
+  rpcUrl: string | undefined;
   signer: Signer;
   from: string;
+  /** The node's own accounts (local networks), in `--from <index>` order; empty on live networks. */
+  accounts: string[];
   /** The deployment record; commands that need no record (deploy) may see undefined. */
   record: DeploymentRecord | undefined;
-  /** ABIs of every suite contract that is compiled, for decoding reverts. */
+  /** ABIs of the suite's contracts, for decoding reverts. */
   abis: InterfaceAbi[];
 }
 
-const SUITE_CONTRACTS: ContractName[] = ["CarbonLedger", "VotingToken", "ClimateGovernor", "Timelock", "ClaimsRegistry"];
+/** The suite's contract ABIs, each from its TypeChain factory alone (loading the whole typechain-types index is slow). */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const ABIS: Record<ContractName, () => InterfaceAbi> = {
+  CarbonLedger: () => (require("../../../typechain-types/factories/contracts/ledger/CarbonLedger__factory") as typeof import("../../../typechain-types/factories/contracts/ledger/CarbonLedger__factory")).CarbonLedger__factory.abi,
+  VotingToken: () => (require("../../../typechain-types/factories/contracts/governance/VotingToken__factory") as typeof import("../../../typechain-types/factories/contracts/governance/VotingToken__factory")).VotingToken__factory.abi,
+  ClimateGovernor: () => (require("../../../typechain-types/factories/contracts/governance/ClimateGovernor__factory") as typeof import("../../../typechain-types/factories/contracts/governance/ClimateGovernor__factory")).ClimateGovernor__factory.abi,
+  Timelock: () => (require("../../../typechain-types/factories/contracts/governance/Timelock__factory") as typeof import("../../../typechain-types/factories/contracts/governance/Timelock__factory")).Timelock__factory.abi,
+  ClaimsRegistry: () => (require("../../../typechain-types/factories/contracts/governance/ClaimsRegistry__factory") as typeof import("../../../typechain-types/factories/contracts/governance/ClaimsRegistry__factory")).ClaimsRegistry__factory.abi,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const SUITE_CONTRACTS = Object.keys(ABIS) as ContractName[];
+
+/** The ABI of a suite contract (from its TypeChain factory, generated from the artifact). */
+export const abiOf = (name: ContractName): InterfaceAbi => ABIS[name]();
+
+/** The provider, and the node's accounts on local networks (the in-process network loads Hardhat). */
+async function providerFor(options: GlobalOptions): Promise<{ provider: Provider; url: string | undefined; nodeSigners: () => Promise<Signer[]> }> {
+  if (options.network === "hardhat") {
+    const hre = await loadHardhat("hardhat") as HardhatRuntimeEnvironment & { ethers: { provider: Provider; getSigners(): Promise<Signer[]> } };
+    return { provider: hre.ethers.provider, url: undefined, nodeSigners: () => hre.ethers.getSigners() };
+  }
+  const url = rpcUrl(options.network);
+  if (url === undefined) throw new UsageError(`--network ${options.network}: no RPC URL`);
+  const network = Network.from(await chainIdAt(url, options.network));
+  // The chain id is known: no detection round trip per request; no 10 ms wait to batch a lone request (calls made
+  // together still go in one batch); receipts polled often on a local node.
+  const provider = new JsonRpcProvider(url, network, { staticNetwork: network, batchStallTime: 0, pollingInterval: isLive(options.network) ? 2_000 : 200 });
+  return { provider, url, nodeSigners: () => provider.listAccounts() };
+}
+
+/**
+ * The chain id at `url`, asked once: an unreachable node fails here with its URL, instead of ethers retrying
+ * network detection forever.
+ */
+async function chainIdAt(url: string, network: string): Promise<bigint> {
+  const request = new FetchRequest(url);
+  request.body = { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] };
+  request.timeout = 15_000;
+  const shown = isLive(network) ? `the ${network} RPC URL` : url;
+  let body: unknown;
+  try {
+    const response = await request.send();
+    response.assertOk();
+    body = response.bodyJson;
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    const hint = network === "localhost" ? "; start it with `npm run node`" : "";
+    throw new CommandError(`--network ${network}: cannot reach the node at ${shown} (${reason.replace(url, shown)})${hint}`);
+  }
+  const result = typeof body === "object" && body !== null ? (body as Record<string, unknown>)["result"] : undefined;
+  if (typeof result !== "string" || !/^0x[0-9a-f]+$/i.test(result)) {
+    throw new CommandError(`--network ${network}: ${shown} did not answer eth_chainId`);
+  }
+  return BigInt(result);
+}
 
 /** Resolves `--from`: an account index or address among the node's accounts, or the wallet of --key-env. */
-async function resolveSigner(hre: HardhatRuntimeEnvironment, options: GlobalOptions): Promise<Signer> {
+async function resolveSigner(provider: Provider, nodeSigners: () => Promise<Signer[]>, options: GlobalOptions): Promise<{ signer: Signer; accounts: string[] }> {
   if (isLive(options.network) || options.keyEnv !== undefined) {
     const keyVar = options.keyEnv ?? DEFAULT_KEY_VAR;
     const key = envValue(keyVar);
     if (key === undefined) throw new UsageError(`--key-env ${keyVar}: the variable is not set`);
     let wallet: Wallet;
     try {
-      wallet = new Wallet(key.startsWith("0x") ? key : `0x${key}`, hre.ethers.provider);
+      wallet = new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
     } catch {
       throw new UsageError(`--key-env ${keyVar}: the variable does not hold a valid private key`);
     }
     if (options.from !== undefined && options.from.toLowerCase() !== wallet.address.toLowerCase()) {
       throw new UsageError(`--from "${options.from}": does not match the key in ${keyVar}`);
     }
-    return wallet;
+    return { signer: wallet, accounts: [] };
   }
-  const signers = await hre.ethers.getSigners();
+  const signers = await nodeSigners();
+  const accounts = await Promise.all(signers.map((s) => s.getAddress()));
   const from = options.from ?? "0";
   if (/^\d+$/.test(from)) {
     const signer = signers[Number(from)];
     if (signer === undefined) throw new UsageError(`--from "${from}": expected an account index below ${signers.length}`);
-    return signer;
+    return { signer, accounts };
   }
   if (!isAddress(from)) throw new UsageError(`--from "${from}": expected an account index or a 0x address`);
-  const signer = signers.find((s) => s.address.toLowerCase() === from.toLowerCase());
+  const index = accounts.findIndex((a) => a.toLowerCase() === from.toLowerCase());
+  const signer = signers[index];
   if (signer === undefined) throw new UsageError(`--from "${from}": not an account of the ${options.network} node`);
-  return signer;
+  return { signer, accounts };
 }
 
-/** Builds the context: environment checks, Hardhat, signer, record. */
+/** Builds the context: environment checks, provider (plain ethers), signer, record. */
 export async function connect(options: GlobalOptions, requireRecord = true): Promise<Context> {
   checkNetworkEnvironment(options, true);
-  const hre = await loadHardhat(options.network);
-  const signer = await resolveSigner(hre, options);
+  const { provider, url, nodeSigners } = await providerFor(options);
   const record = readDeployment(options.network, deploymentsDir());
   if (requireRecord && record === undefined) {
     throw new UsageError(`--network ${options.network}: no deployment record at ${deploymentPath(options.network, deploymentsDir())}; deploy first`);
   }
-  const chainId = (await hre.ethers.provider.getNetwork()).chainId;
+  const chainId = (await provider.getNetwork()).chainId;
   if (requireRecord && record !== undefined) {
     // A record that outlived its chain (a restarted node): say so and what to do, instead of failing to decode "0x".
-    const problem = await staleRecordProblem(hre.ethers.provider, record, chainId, deploymentPath(options.network, deploymentsDir()), options.network);
+    const problem = await staleRecordProblem(provider, record, chainId, deploymentPath(options.network, deploymentsDir()), options.network);
     if (problem !== undefined) throw new CommandError(problem);
   }
-  const abis: InterfaceAbi[] = [];
-  for (const name of SUITE_CONTRACTS) {
-    if (await hre.artifacts.artifactExists(name)) abis.push((await hre.artifacts.readArtifact(name)).abi as InterfaceAbi);
-  }
+  const { signer, accounts } = await resolveSigner(provider, nodeSigners, options);
   return {
-    hre, options, network: options.network, chainId, live: isLive(options.network),
-    signer, from: await signer.getAddress(), record, abis,
+    options, network: options.network, chainId, live: isLive(options.network), provider, rpcUrl: url,
+    signer, from: await signer.getAddress(), accounts, record, abis: SUITE_CONTRACTS.map(abiOf),
   };
 }
 
@@ -183,8 +256,7 @@ export async function connect(options: GlobalOptions, requireRecord = true): Pro
 export async function suiteContract<T extends BaseContract>(ctx: Context, name: ContractName): Promise<T> {
   const entry = ctx.record?.contracts[name];
   if (entry === undefined) throw new UsageError(`--network ${ctx.network}: the deployment record has no ${name}`);
-  const artifact = await ctx.hre.artifacts.readArtifact(name);
-  return new Contract(entry.address, artifact.abi as InterfaceAbi, ctx.signer) as unknown as T;
+  return new Contract(entry.address, abiOf(name), ctx.signer) as unknown as T;
 }
 
 /** Asks on the terminal; refuses without a TTY. */
