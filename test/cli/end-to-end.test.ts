@@ -296,7 +296,7 @@ describe("command line, end to end on a hardhat node @slow", function () {
         "--beneficiary-name", "ACME", "--reason", "too much", ...YEAR]);
       expect(r.code).to.equal(1);
       expect(errorLines(r)).to.deep.equal([
-        `error: retire would revert: LedgerInsufficientAvailable(holder=${ACCOUNTS.acme}, id=${recId}, available=0, needed=2000000)`,
+        `error: retire would revert: LedgerInsufficientAvailable(holder=${ACCOUNTS.acme}, id=${recId}, available=0 Wh, needed=2 MWh)`,
       ]);
       expect(await chain.nonce(ACCOUNTS.acme)).to.equal(nonce);
     });
