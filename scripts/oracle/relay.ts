@@ -281,7 +281,11 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
           await minter.recover();
         }
         // The plan asks the chain, at the confirmation depth, about every total: never the journal.
-        const plan = await minter.classify(totals.map((t) => request(t, parties)));
+        // Each total's request once: it hashes every record key (fabricRecordKey), 10,000 keccaks for 1,000
+        // totals of 10 records, which were computed again for the batches and the write-back.
+        const requests = new Map(totals.map((t) => [t.evidenceHash, request(t, parties)]));
+        const requestOf = (t: AuditedTotal) => requests.get(t.evidenceHash) as IssueRequest;
+        const plan = await minter.classify(totals.map(requestOf));
         summary.skippedAlreadyMinted = plan.minted.size;
         const noteConflicts = (list: readonly Conflict[]) => {
           for (const c of list) log("conflict", { evidenceHash: c.evidenceHash, id: c.id, differences: c.differences.join(" | ") });
@@ -302,7 +306,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
         o.reporter.progress(done, totals.length);
         for (let i = 0; i < todo.length; i += o.batchSize) {
           const batch = todo.slice(i, i + o.batchSize);
-          const r = await minter.mint(batch.map((t) => ({ request: request(t, parties) })));
+          const r = await minter.mint(batch.map((t) => ({ request: requestOf(t) })));
           summary.minted += r.minted.length;
           summary.skippedAlreadyMinted += r.skipped.length;
           summary.mintedByOthers += r.skipped.length;
@@ -317,7 +321,7 @@ export async function relay(o: RelayOptions): Promise<RelaySummary> {
         if (o.writeBack && fabric !== undefined && journal !== undefined) {
           for (const t of totals) {
             if (journal.written.has(t.evidenceHash)) continue;
-            const r = request(t, parties);
+            const r = requestOf(t);
             const id = "0x" + tokenIdOf(r.tokenType, r.issuee, r.evidenceHash).toString(16).padStart(64, "0");
             const w = await fabric.writeBack(`${ledger}:${id}`, t.partyId, t.uuids);
             if (!w.ok) throw new OracleError(w.error);

@@ -146,6 +146,27 @@ describe("oracle evidence hash", function () {
     expect(partyCommitment(SALT, "p1")).to.equal(keccak256(AbiCoder.defaultAbiCoder().encode(["string", "string"], [SALT, "p1"])));
   });
 
+  it("equals ethers' AbiCoder encoding for any records, salts and party ids (property: the hand-written encoder)", function () {
+    const coder = AbiCoder.defaultAbiCoder();
+    const hex = (bytes: number[]) => "0x" + Buffer.from(bytes).toString("hex");
+    fc.assert(
+      fc.property(
+        fc.string(), fc.string({ unit: "grapheme" }), fc.integer({ min: 0, max: 2 ** 40 - 1 }), fc.integer({ min: 0, max: 2 ** 40 - 1 }),
+        fc.uniqueArray(fc.record({ uuid: fc.string({ unit: "grapheme", minLength: 1 }), doc: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 70 }) }), { selector: (r) => r.uuid, maxLength: 12 }),
+        (salt, party, from, thru, rs) => {
+          const commitment = partyCommitment(salt, party);
+          expect(commitment).to.equal(keccak256(coder.encode(["string", "string"], [salt, party])));
+          const records = rs.map((r) => ({ uuid: r.uuid, documentHash: hex(r.doc) }));
+          const sorted = [...records].sort((x, y) => Buffer.compare(Buffer.from(x.uuid, "utf8"), Buffer.from(y.uuid, "utf8")));
+          const reference = keccak256(coder.encode(["bytes32", "bytes32", "uint40", "uint40", "tuple(bytes32,bytes)[]"],
+            [EVIDENCE_VERSION, commitment, from, thru, sorted.map((r) => [keccak256(toUtf8Bytes(r.uuid)), r.documentHash])]));
+          expect(evidenceHash(commitment, from, thru, records)).to.equal(reference);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("does not depend on record order (property)", function () {
     fc.assert(
       fc.property(fc.shuffledSubarray(recs, { minLength: 3, maxLength: 3 }), (shuffled) => {
