@@ -34,6 +34,8 @@ import type { RelaySource, RelaySummary } from "../oracle/relay";
 import { RELAY_DEFAULTS, relay } from "../oracle/relay";
 import { memoryReporter } from "../oracle/reporter";
 import { generateRecords, makeParties, partiesFile } from "../oracle/sample";
+import { withShippedFactors } from "../oracle/generate-sample";
+import { loadFactors } from "../oracle/audit";
 // The stand-in Fabric Gateway of the tests, imported from test/oracle/helpers on purpose: the bench must exercise
 // the same chaincode behaviour the tests pin down (one implementation, not a copy).
 import { makePki, startFabric } from "../../test/oracle/helpers/fabric-server";
@@ -123,9 +125,11 @@ async function main(): Promise<number> {
   const parties = makeParties(PARTIES, "bench-org");
   const shape = { parties, startYear: 2021, startMonth: 1, months: MONTHS, metersPerParty: METERS };
   const file = path.join(tmp, "records.json");
-  fs.writeFileSync(file, JSON.stringify(generateRecords({ ...shape, seed: 42, numbers: false })));
+  // Figures from the shipped factor table, as in the bundled sample, so the audit's counts mean something.
+  const factors = loadFactors();
+  fs.writeFileSync(file, JSON.stringify(generateRecords({ ...shape, seed: 42, numbers: false }).map((r) => withShippedFactors(r, factors))));
   // The chaincode's own shape: amounts as JSON numbers, as it stores them.
-  const chaincodeState = generateRecords({ ...shape, seed: 43, numbers: true }) as Record<string, unknown>[];
+  const chaincodeState = generateRecords({ ...shape, seed: 43, numbers: true }).map((r) => withShippedFactors(r, factors)) as Record<string, unknown>[];
   const partiesPath = path.join(tmp, "parties.json");
   fs.writeFileSync(partiesPath, JSON.stringify(partiesFile(parties)));
   const pki = await makePki(HOST);
