@@ -23,14 +23,24 @@ interface Wallet {
   devIndex?: number;
   devAddresses: Address[];
   devProblem?: string;
+  /** The signer, waiting for a development account's key if it is still being derived. */
+  signer(): Promise<WalletClient | undefined>;
 }
 
 let devRoot: Promise<import("viem/accounts").HDKey> | undefined;
+const derived = new Map<number, Promise<Account>>();
 /** Hardhat's default account `index`, signed in the page (one PBKDF2 of the mnemonic per page load). */
-async function deriveDevAccount(index: number): Promise<Account> {
-  const [{ HDKey, hdKeyToAccount }, { mnemonicToSeedSync }] = await Promise.all([import("viem/accounts"), import("@scure/bip39")]);
-  devRoot ??= Promise.resolve(HDKey.fromMasterSeed(mnemonicToSeedSync(DEV_MNEMONIC)));
-  return hdKeyToAccount(await devRoot, { addressIndex: index });
+function deriveDevAccount(index: number): Promise<Account> {
+  let account = derived.get(index);
+  if (account === undefined) {
+    account = (async () => {
+      const [{ HDKey, hdKeyToAccount }, { mnemonicToSeedSync }] = await Promise.all([import("viem/accounts"), import("@scure/bip39")]);
+      devRoot ??= Promise.resolve(HDKey.fromMasterSeed(mnemonicToSeedSync(DEV_MNEMONIC)));
+      return hdKeyToAccount(await devRoot, { addressIndex: index });
+    })();
+    derived.set(index, account);
+  }
+  return account;
 }
 
 const WalletContext = createContext<Wallet | null>(null);
@@ -95,17 +105,27 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     if (devIndex !== undefined && devAccount !== undefined && devAccount.index === devIndex) {
       const account = devAccount.account;
       const client = createWalletClient({ account, chain, transport: http() });
-      const wallet: Wallet = { account: account.address, client, kind: "dev", wrongNetwork: false, chooseDev, devIndex, devAddresses };
+      const wallet: Wallet = { account: account.address, client, kind: "dev", wrongNetwork: false, chooseDev, devIndex, devAddresses, signer: async () => client };
       if (devProblem !== undefined) wallet.devProblem = devProblem;
       return wallet;
     }
     if (injected.isConnected && injected.address !== undefined) {
-      const wallet: Wallet = { account: injected.address, kind: "injected", wrongNetwork: injected.chainId !== chain.id, chooseDev, devAddresses };
+      const wallet: Wallet = { account: injected.address, kind: "injected", wrongNetwork: injected.chainId !== chain.id, chooseDev, devAddresses, signer: async () => injectedClient };
       if (injectedClient !== undefined) wallet.client = injectedClient;
       return wallet;
     }
-    const none: Wallet = { kind: "none", wrongNetwork: false, chooseDev, devAddresses };
-    if (devIndex !== undefined) none.devIndex = devIndex;
+    const none: Wallet = { kind: "none", wrongNetwork: false, chooseDev, devAddresses, signer: async () => undefined };
+    if (devIndex !== undefined) {
+      // Chosen, key not derived yet: the address is known (node's list) and a transaction waits for the key.
+      none.devIndex = devIndex;
+      const index = devIndex;
+      none.signer = async () => createWalletClient({ account: await deriveDevAccount(index), chain, transport: http() });
+      const listed = nodeAccounts.data?.[devIndex];
+      if (listed !== undefined) {
+        none.account = listed;
+        none.kind = "dev";
+      }
+    }
     return none;
   }, [nodeAccounts.data, devAccount, devProblem, devIndex, injected.isConnected, injected.address, injected.chainId, injectedClient, chain, chooseDev]);
   return <WalletContext.Provider value={value}>{children}</WalletContext.Provider>;
