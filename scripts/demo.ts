@@ -1,5 +1,8 @@
 /**
- * The whole story on Hardhat's in-process network: `npm run demo` (no setup beyond `npm ci`).
+ * The whole story on Hardhat's in-process network: `npm run demo` (no setup beyond `npm ci`). Against a node started
+ * for it (`npx hardhat run --network localhost scripts/demo.ts`, as `npm run demo:app` does) it leaves the story on
+ * that chain and writes the deployment record to DEMO_RECORD (default deployments/localhost.json) and the names of
+ * the accounts it used to DEMO_LABELS (optional), for the web app.
  *
  * Deploy the suite and hand its admin to the DAO's timelock; the DAO appoints an auditor and a REC issuer (a
  * role-change proposal) and the registrar registers the companies and a project; the oracle relays the sample
@@ -21,6 +24,7 @@ import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, VotingToken } from 
 import { deploySuite } from "../deploy/suite";
 import { loadParameters } from "../deploy/parameters";
 import type { DeploymentRecord } from "./lib/deployment";
+import { deploymentPath, writeDeployment } from "./lib/deployment";
 import { formatAmount, parseAmount, parseDate } from "./lib/units";
 import type { Proposal } from "./governance/proposals";
 import {
@@ -65,8 +69,10 @@ const COMPANIES = [
   { partyId: "fjord-chemicals", name: "Fjord Chemicals", account: 13 },
 ];
 
-/** Serves the in-process chain over JSON-RPC on a free 127.0.0.1 port while `fn` runs (the oracle speaks RPC). */
+/** Serves the in-process chain over JSON-RPC on a free 127.0.0.1 port while `fn` runs (the oracle speaks RPC); a node's own URL. */
 async function withRpcServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const config = hre.network.config as { url?: string };
+  if (hre.network.name !== "hardhat" && config.url !== undefined) return fn(config.url);
   const server: unknown = await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider });
   const s = server as { listen(): Promise<{ port: number }>; close(): Promise<void> };
   const { port } = await s.listen();
@@ -102,6 +108,19 @@ async function main(): Promise<void> {
     deployed = result.record;
   } finally {
     fs.rmSync(journal, { recursive: true, force: true });
+  }
+  if (hre.network.name !== "hardhat") {
+    // On a node the story stays: the record (under the node's network name) is what the app and the CLI read.
+    const file = process.env["DEMO_RECORD"];
+    const onNode = { ...deployed, network: hre.network.name };
+    if (file !== undefined && file !== "") {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(onNode, null, 2) + "\n");
+      log(`deployment record: ${file}`);
+    } else {
+      writeDeployment(onNode);
+      log(`deployment record: ${deploymentPath(onNode.network)}`);
+    }
   }
   const at = async <T>(name: "CarbonLedger" | "ClimateGovernor" | "VotingToken" | "ClaimsRegistry"): Promise<T> =>
     (await hre.ethers.getContractAt(name, deployed.contracts[name]?.address ?? "")) as unknown as T;
@@ -228,6 +247,16 @@ async function main(): Promise<void> {
     registry: await claims.getAddress(), claimId, approved: borneOut, proposer,
     reason: borneOut ? `ACME's ${YEAR} audited emissions are fully offset` : `ACME's ${YEAR} audited emissions exceed its retired offsets`,
   })), [["for"], ["for"], ["for"]]);
+
+  const labelsFile = process.env["DEMO_LABELS"];
+  if (labelsFile !== undefined && labelsFile !== "") {
+    const names: [number, string][] = [[0, "Deployer"], [1, "Registrar"], [2, "Example Audit LLP (auditor)"], [3, "GreenGrid (REC issuer)"],
+      ...COMPANIES.map((c): [number, string] => [c.account, c.name]), ...members.map((_, i): [number, string] => [6 + i, `DAO member ${i + 1}`]),
+      [9, "Project RF-12"], [RELAYER, "Oracle relayer"]];
+    const labels: Record<string, string> = {};
+    for (const [i, name] of names) labels[await addr(account(i))] = name;
+    fs.writeFileSync(labelsFile, JSON.stringify(labels, null, 2) + "\n");
+  }
 
   step(`Result for ${YEAR}`);
   const verdicts = new Map<string, string>();

@@ -71,6 +71,19 @@ export interface Seed {
   claimId: string;
 }
 
+/** Runs the project's demo story (scripts/demo.ts) against the node; returns its record and the names of its accounts. */
+export async function demo(node: Node, dir: string): Promise<Site> {
+  const record = path.join(dir, "deployment.json");
+  const labels = path.join(dir, "labels.json");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn("npx", ["hardhat", "run", "--network", "localhost", "scripts/demo.ts"], {
+      cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NODE_OPTIONS: "", LOCALHOST_RPC_URL: node.url, DEMO_RECORD: record, DEMO_LABELS: labels },
+    });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the demo exited with ${code}`))));
+  });
+  return { record, labels: JSON.parse(fs.readFileSync(labels, "utf8")) as Record<string, string> };
+}
+
 /** Runs app/e2e/seed.ts against the node; returns the story (accounts, tokens, proposals, record file). */
 export async function seed(node: Node, dir: string): Promise<Seed> {
   const out = path.join(dir, "seed.json");
@@ -91,10 +104,14 @@ export const LABELS: Record<string, string> = {
 
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png" };
 
-/** Serves app/dist with the seed's deployment record and the node behind /rpc. */
-export async function serveApp(nodeUrl: string, s: Seed, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+/** What the app is served with: a deployment record file and names of accounts. */
+export interface Site { record: string; labels: Record<string, string> }
+
+/** Serves app/dist with the deployment record (the seed's, or any with its labels) and the node behind /rpc. */
+export async function serveApp(nodeUrl: string, s: Seed | Site, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const record = JSON.parse(fs.readFileSync(s.record, "utf8")) as Record<string, unknown>;
-  const labels = Object.fromEntries(Object.entries(s.accounts).filter(([k]) => LABELS[k] !== undefined).map(([k, a]) => [a, LABELS[k] as string]));
+  const labels = "labels" in s ? s.labels
+    : Object.fromEntries(Object.entries(s.accounts).filter(([k]) => LABELS[k] !== undefined).map(([k, a]) => [a, LABELS[k] as string]));
   const deployment = JSON.stringify({ ...record, rpcUrl: "/rpc", labels });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");

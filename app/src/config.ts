@@ -29,7 +29,9 @@ export function chainOf(d: Deployment): Chain {
 export const isDevChain = (d: Deployment): boolean => d.chainId === 31337;
 
 export async function loadDeployment(): Promise<Deployment> {
-  const res = await fetch("./deployment.json", { cache: "no-store" });
+  // index.html starts the request before the app's code arrives; fetch it here when it did not (dev server, tests).
+  const early = (window as { __deployment?: Promise<Response | undefined> }).__deployment;
+  const res = (early !== undefined ? await early : undefined) ?? await fetch("./deployment.json", { cache: "no-store" });
   if (!res.ok) throw new Error(`deployment.json: ${res.status} — deploy the suite first (npm run deploy -- --network localhost)`);
   return (await res.json()) as Deployment;
 }

@@ -6,13 +6,18 @@ import { injected } from "wagmi/connectors";
 import { chainOf, loadDeployment } from "./config";
 import { DeploymentContext } from "./chain";
 import { WalletProvider } from "./wallet";
-import { App } from "./App";
+import { App, preloadRoute } from "./App";
 import "./style.css";
+// The data layer every page uses (wagmi's public client, viem's actions, the transaction flow) travels in the entry
+// chunk: split out, it was fetched only after the entry ran, a second round of requests before any page could read.
+import "./data";
+import "./tx";
 
 const root = createRoot(document.getElementById("root") as HTMLElement);
 
-loadDeployment().then(
-  (deployment) => {
+// The deployment record and the current page's code in parallel; the first render then needs no Suspense fallback.
+Promise.all([loadDeployment(), preloadRoute()]).then(
+  ([deployment]) => {
     const chain = chainOf(deployment);
     const config = createConfig({ chains: [chain], connectors: [injected()], transports: { [chain.id]: http(undefined, { batch: true }) } });
     const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 2_000, retry: 1 } } });

@@ -33,7 +33,9 @@ export function useTx() {
   const [state, setState] = useState<TxState>({ status: "idle" });
 
   async function run(label: string, call: Call, quantity?: Quantity): Promise<TransactionReceipt | undefined> {
-    if (wallet.account === undefined || wallet.client === undefined || publicClient === undefined) {
+    const client = wallet.client ?? await wallet.signer();
+    const from = wallet.account ?? client?.account?.address;
+    if (from === undefined || client === undefined || publicClient === undefined) {
       setState({ status: "rejected", label, message: "No account: choose a development account or connect a wallet first" });
       return undefined;
     }
@@ -45,7 +47,7 @@ export function useTx() {
     let request: Record<string, unknown>;
     try {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const sim = await publicClient.simulateContract({ ...(call as any), account: wallet.account });
+      const sim = await publicClient.simulateContract({ ...(call as any), account: from });
       request = sim.request as unknown as Record<string, unknown>;
     } catch (error) {
       setState({ status: "rejected", label, message: describeError(error, quantity, ctx) });
@@ -54,7 +56,7 @@ export function useTx() {
     setState({ status: "signing", label });
     try {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const hash = await wallet.client.writeContract({ ...(request as any), account: wallet.client.account ?? wallet.account, chain });
+      const hash = await client.writeContract({ ...(request as any), account: client.account ?? from, chain });
       setState({ status: "pending", label, hash });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       setState({ status: receipt.status === "success" ? "mined" : "failed", label, hash, block: receipt.blockNumber });

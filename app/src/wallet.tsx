@@ -5,7 +5,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 import type { Account, Address, WalletClient } from "viem";
-import { createWalletClient, http } from "viem";
+import { createWalletClient, getAddress, http } from "viem";
+import { useQuery } from "@tanstack/react-query";
 import { useAccount, useConnect, useDisconnect, useSwitchChain, useWalletClient } from "wagmi";
 import { useDeployment } from "./chain";
 import { isDevChain } from "./config";
@@ -21,6 +22,25 @@ interface Wallet {
   chooseDev(index: number | undefined): void;
   devIndex?: number;
   devAddresses: Address[];
+  devProblem?: string;
+  /** The signer, waiting for a development account's key if it is still being derived. */
+  signer(): Promise<WalletClient | undefined>;
+}
+
+let devRoot: Promise<import("viem/accounts").HDKey> | undefined;
+const derived = new Map<number, Promise<Account>>();
+/** Hardhat's default account `index`, signed in the page (one PBKDF2 of the mnemonic per page load). */
+function deriveDevAccount(index: number): Promise<Account> {
+  let account = derived.get(index);
+  if (account === undefined) {
+    account = (async () => {
+      const [{ HDKey, hdKeyToAccount }, { mnemonicToSeedSync }] = await Promise.all([import("viem/accounts"), import("@scure/bip39")]);
+      devRoot ??= Promise.resolve(HDKey.fromMasterSeed(mnemonicToSeedSync(DEV_MNEMONIC)));
+      return hdKeyToAccount(await devRoot, { addressIndex: index });
+    })();
+    derived.set(index, account);
+  }
+  return account;
 }
 
 const WalletContext = createContext<Wallet | null>(null);
@@ -39,18 +59,40 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     const v = window.localStorage.getItem(STORE);
     return dev && v !== null && v !== "" ? Number(v) : undefined;
   });
-  const [devAccounts, setDevAccounts] = useState<Account[]>([]);
+  // The node's accounts for the picker: one eth_accounts, sent once the page's own reads are under way. A key is
+  // derived only for the account chosen (PBKDF2 of the mnemonic and secp256k1 cost ~300 ms for all 20 here).
+  const [listAccounts, setListAccounts] = useState(false);
   useEffect(() => {
     if (!dev) return;
-    // One PBKDF2 for the seed, then 20 cheap derivations; after the first render so pages are not held up.
-    const timer = setTimeout(() => {
-      void Promise.all([import("viem/accounts"), import("@scure/bip39")]).then(([{ HDKey, hdKeyToAccount }, { mnemonicToSeedSync }]) => {
-        const root = HDKey.fromMasterSeed(mnemonicToSeedSync(DEV_MNEMONIC));
-        setDevAccounts(Array.from({ length: DEV_ACCOUNTS }, (_, i) => hdKeyToAccount(root, { addressIndex: i })));
-      });
-    }, 0);
+    const timer = setTimeout(() => setListAccounts(true), 300);
     return () => clearTimeout(timer);
   }, [dev]);
+  const rpcUrl = chain.rpcUrls.default.http[0];
+  const nodeAccounts = useQuery({
+    queryKey: ["devAddresses"], enabled: listAccounts && rpcUrl !== undefined, staleTime: Infinity,
+    queryFn: async () => {
+      const res = await fetch(rpcUrl as string, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_accounts", params: [] }) });
+      const body = (await res.json()) as { result?: string[] };
+      return (body.result ?? []).slice(0, DEV_ACCOUNTS).map((a) => getAddress(a));
+    },
+  });
+  const [devAccount, setDevAccount] = useState<{ index: number; account: Account }>();
+  useEffect(() => {
+    if (!dev || devIndex === undefined || devAccount?.index === devIndex) return;
+    let live = true;
+    const derive = () => void deriveDevAccount(devIndex).then((account) => {
+      if (live) setDevAccount({ index: devIndex, account });
+    });
+    // A choice remembered from an earlier visit waits until the page's first reads are sent; a fresh choice is immediate.
+    const timer = devAccount === undefined ? setTimeout(derive, 150) : (derive(), undefined);
+    return () => {
+      live = false;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [dev, devIndex, devAccount]);
+  const listed = devIndex === undefined ? undefined : nodeAccounts.data?.[devIndex];
+  const devProblem = devAccount !== undefined && listed !== undefined && listed !== devAccount.account.address
+    ? `the node's account #${devAccount.index} (${listed}) is not Hardhat's default account ${devAccount.account.address}: sign with an injected wallet` : undefined;
   const injected = useAccount();
   const { data: injectedClient } = useWalletClient();
   const chooseDev = useCallback((index: number | undefined) => {
@@ -59,19 +101,33 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     else window.localStorage.setItem(STORE, String(index));
   }, []);
   const value = useMemo<Wallet>(() => {
-    const devAddresses = devAccounts.map((a) => a.address);
-    if (devIndex !== undefined && devAccounts[devIndex] !== undefined) {
-      const account = devAccounts[devIndex];
+    const devAddresses = nodeAccounts.data ?? [];
+    if (devIndex !== undefined && devAccount !== undefined && devAccount.index === devIndex) {
+      const account = devAccount.account;
       const client = createWalletClient({ account, chain, transport: http() });
-      return { account: account.address, client, kind: "dev", wrongNetwork: false, chooseDev, devIndex, devAddresses };
+      const wallet: Wallet = { account: account.address, client, kind: "dev", wrongNetwork: false, chooseDev, devIndex, devAddresses, signer: async () => client };
+      if (devProblem !== undefined) wallet.devProblem = devProblem;
+      return wallet;
     }
     if (injected.isConnected && injected.address !== undefined) {
-      const wallet: Wallet = { account: injected.address, kind: "injected", wrongNetwork: injected.chainId !== chain.id, chooseDev, devAddresses };
+      const wallet: Wallet = { account: injected.address, kind: "injected", wrongNetwork: injected.chainId !== chain.id, chooseDev, devAddresses, signer: async () => injectedClient };
       if (injectedClient !== undefined) wallet.client = injectedClient;
       return wallet;
     }
-    return { kind: "none", wrongNetwork: false, chooseDev, devAddresses };
-  }, [devAccounts, devIndex, injected.isConnected, injected.address, injected.chainId, injectedClient, chain, chooseDev]);
+    const none: Wallet = { kind: "none", wrongNetwork: false, chooseDev, devAddresses, signer: async () => undefined };
+    if (devIndex !== undefined) {
+      // Chosen, key not derived yet: the address is known (node's list) and a transaction waits for the key.
+      none.devIndex = devIndex;
+      const index = devIndex;
+      none.signer = async () => createWalletClient({ account: await deriveDevAccount(index), chain, transport: http() });
+      const listed = nodeAccounts.data?.[devIndex];
+      if (listed !== undefined) {
+        none.account = listed;
+        none.kind = "dev";
+      }
+    }
+    return none;
+  }, [nodeAccounts.data, devAccount, devProblem, devIndex, injected.isConnected, injected.address, injected.chainId, injectedClient, chain, chooseDev]);
   return <WalletContext.Provider value={value}>{children}</WalletContext.Provider>;
 }
 
@@ -107,6 +163,7 @@ export function WalletBar() {
         : connectors.map((c) => (
           <button key={c.uid} type="button" onClick={() => connect({ connector: c, chainId: chain.id })}>Connect {c.name}</button>
         )))}
+      {wallet.devProblem !== undefined && <p role="alert" className="warn">{wallet.devProblem}</p>}
       {wallet.wrongNetwork && (
         <p role="alert" className="warn">
           Wrong network: this deployment is on {chain.name} (chain {chain.id}).{" "}
