@@ -14,6 +14,7 @@
  * getEmissionsFactorsByDivision looks back up to 5 years).
  * Deviation: (declared - recomputed) / recomputed, exact; shown in ppm (rounded half away from zero).
  */
+import { ROOT } from "../lib/paths";
 import fs from "node:fs";
 import path from "node:path";
 import type { ValidRecord } from "./records";
@@ -45,7 +46,7 @@ export interface AuditPolicy {
   tolerancePercent: string;
 }
 export const AUDIT_DEFAULTS: AuditPolicy = { mode: "flag", tolerancePercent: "1" };
-export const DEFAULT_FACTORS_DIR = path.join(__dirname, "..", "..", "data", "emission-factors");
+export const DEFAULT_FACTORS_DIR = path.join(ROOT, "data", "emission-factors");
 /** How far back the factor of an earlier year may stand in for the record's year (the reference's rule). */
 export const YEARS_BACK = 5;
 
