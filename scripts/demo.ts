@@ -258,6 +258,15 @@ async function main(): Promise<void> {
     fs.writeFileSync(labelsFile, JSON.stringify(labels, null, 2) + "\n");
   }
 
+  step("A second offset project is proposed and left open: members vote on it per criterion (app or `dao vote`)");
+  const open = unwrap(issueToProject({
+    ledger: ledgerAddress, kind: "offset", project: await addr(project), projectName: "mangrove restoration project MR-3",
+    amount: tonnes("800t"), ...WHOLE_YEAR, evidenceHash: keccakText("MR-3 verification report 2023"),
+    metadata: JSON.stringify({ project: "MR-3", methodology: "VM0033" }), criteria: ["additionality", "permanence", "no leakage"], proposer,
+  }));
+  await mined(governor.connect(members[0] as Signer).proposeWithCriteria(open.targets, open.values, open.calldatas, open.description, open.criteria ?? []));
+  log(`proposal "${open.description.split("\n")[0] ?? ""}": ${PROPOSAL_STATES[Number(await governor.state(proposalId(open)))]}`);
+
   step(`Result for ${YEAR}`);
   const verdicts = new Map<string, string>();
   for (let i = 1n; i <= (await claims.claimCount()); i++) {
