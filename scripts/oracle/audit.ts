@@ -17,6 +17,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ValidRecord } from "./records";
+import { ROOT } from "../lib/paths";
 
 export type RegionKind = "country" | "us_state" | "egrid_subregion";
 export interface Factor {
@@ -45,7 +46,8 @@ export interface AuditPolicy {
   tolerancePercent: string;
 }
 export const AUDIT_DEFAULTS: AuditPolicy = { mode: "flag", tolerancePercent: "1" };
-export const DEFAULT_FACTORS_DIR = path.join(__dirname, "..", "..", "data", "emission-factors");
+// From the repository root, so the compiled command line (dist/cli/scripts/oracle) finds the tables too.
+export const DEFAULT_FACTORS_DIR = path.join(ROOT, "data", "emission-factors");
 /** How far back the factor of an earlier year may stand in for the record's year (the reference's rule). */
 export const YEARS_BACK = 5;
 
