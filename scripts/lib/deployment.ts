@@ -8,6 +8,12 @@ import { ROOT } from "./paths";
 
 export const DEPLOYMENTS_DIR = path.join(ROOT, "deployments");
 
+/** The deployments folder in use: DEPLOYMENTS_DIR, or NES_DEPLOYMENTS_DIR where tests point at a temporary one. */
+export function deploymentsDirInUse(): string {
+  const dir = process.env["NES_DEPLOYMENTS_DIR"];
+  return dir === undefined || dir.trim() === "" ? DEPLOYMENTS_DIR : dir;
+}
+
 export interface DeployedContract {
   address: string;
   /** Block of the deployment transaction (where log queries start). */

@@ -14,10 +14,10 @@
  * getEmissionsFactorsByDivision looks back up to 5 years).
  * Deviation: (declared - recomputed) / recomputed, exact; shown in ppm (rounded half away from zero).
  */
-import { ROOT } from "../lib/paths";
 import fs from "node:fs";
 import path from "node:path";
 import type { ValidRecord } from "./records";
+import { ROOT } from "../lib/paths";
 
 export type RegionKind = "country" | "us_state" | "egrid_subregion";
 export interface Factor {
@@ -46,6 +46,7 @@ export interface AuditPolicy {
   tolerancePercent: string;
 }
 export const AUDIT_DEFAULTS: AuditPolicy = { mode: "flag", tolerancePercent: "1" };
+// From the repository root, so the compiled command line (dist/cli/scripts/oracle) finds the tables too.
 export const DEFAULT_FACTORS_DIR = path.join(ROOT, "data", "emission-factors");
 /** How far back the factor of an earlier year may stand in for the record's year (the reference's rule). */
 export const YEARS_BACK = 5;

@@ -9,7 +9,7 @@ import { Wallet, getAddress, isAddress } from "ethers";
 import type { JsonRpcProvider } from "ethers";
 // The one factory, not the typechain-types index: keeps the command's start-up short.
 import { CarbonLedger__factory } from "../../typechain-types/factories/contracts/ledger/CarbonLedger__factory";
-import { readDeployment } from "../lib/deployment";
+import { deploymentsDirInUse, readDeployment } from "../lib/deployment";
 import { ROOT } from "../lib/paths";
 import type { IssueRequest } from "../ledger/attestation";
 import type { AuditedTotal, PeriodKind } from "./aggregate";
@@ -354,7 +354,7 @@ function resolveLedger(o: RelayOptions): string {
     if (!isAddress(o.ledger)) throw new OracleError(`--ledger ${o.ledger}: not an address`, 2);
     return getAddress(o.ledger);
   }
-  const record = readDeployment(o.network);
+  const record = readDeployment(o.network, deploymentsDirInUse());
   const entry = record?.contracts.CarbonLedger;
   if (entry === undefined) throw new OracleError(`--ledger not given and deployments/${o.network}.json has no CarbonLedger; deploy first or pass --ledger`, 2);
   return getAddress(entry.address);

@@ -9,7 +9,7 @@ import type { Provider } from "ethers";
 import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ContractName, DeploymentRecord } from "../../lib/deployment";
-import { DEPLOYMENTS_DIR, deploymentPath, readDeployment } from "../../lib/deployment";
+import { DEPLOYMENTS_DIR, deploymentPath, deploymentsDirInUse, readDeployment } from "../../lib/deployment";
 import type { Quantity } from "../../lib/units";
 import { staleRecordProblem } from "./stale";
 import { CommandError, UsageError, describeRevert, findRevertData, parseCustomError, tokenIdsIn } from "./errors";
@@ -37,8 +37,7 @@ export const isLive = (network: string): boolean => LIVE_RPC_VARS[network as Net
 
 /** The deployments folder; tests point NES_DEPLOYMENTS_DIR at a temporary one. */
 export function deploymentsDir(): string {
-  const dir = process.env["NES_DEPLOYMENTS_DIR"];
-  return dir === undefined || dir.trim() === "" ? DEPLOYMENTS_DIR : dir;
+  return deploymentsDirInUse();
 }
 
 const envValue = (name: string): string | undefined => {
