@@ -9,6 +9,7 @@
  * deployments/localhost.json) and what the tests need to SEED_OUT (default app/e2e/.seed.json).
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import type { Signer } from "ethers";
@@ -53,15 +54,16 @@ async function main(): Promise<void> {
 
   const parameters = must(loadParameters("localhost"));
   const recordFile = process.env["SEED_RECORD"];
-  let record: DeploymentRecord | undefined;
-  const result = await deploySuite({
-    hre, deployer: deployer as Signer, network, parameters, record: undefined, log: () => undefined,
-    save: (r) => {
-      record = r;
-    },
-  });
-  if (!result.complete || record === undefined) throw new Error("deployment did not complete");
-  const deployed: DeploymentRecord = record;
+  // Hardhat Ignition, as `npm run deploy`; the seeded node is thrown away after the tests, so is its journal.
+  const journal = fs.mkdtempSync(path.join(os.tmpdir(), "nes-seed-ignition-"));
+  let deployed: DeploymentRecord;
+  try {
+    const result = await deploySuite({ hre, deployer: await addr(deployer), network, parameters, deploymentDir: journal, log: () => undefined });
+    if (!result.complete) throw new Error("deployment did not complete");
+    deployed = result.record;
+  } finally {
+    fs.rmSync(journal, { recursive: true, force: true });
+  }
   if (recordFile !== undefined && recordFile !== "") {
     fs.mkdirSync(path.dirname(recordFile), { recursive: true });
     fs.writeFileSync(recordFile, JSON.stringify(deployed, null, 2) + "\n");
