@@ -4,17 +4,19 @@
  *   data/emission-factors/factors.csv          one factor per (region kind, region, year), g CO2e per kWh, exact decimal
  *   data/emission-factors/eia861-utilities.csv US utility number -> state (EIA-861 Utility_Data)
  *
- * `npm run factors:derive [-- <source dir>] [--out <dir>] [--check]`; the source defaults to
- * ../shared/data/emission-factors (the published files the reference suite ships). Deterministic: the same inputs
- * give the same bytes. `--check` compares with the committed tables instead of writing them (exit 1 on a difference).
+ * `npm run factors:derive [-- <source dir> ...] [--out <dir>] [--check]`; the sources default to
+ * ../shared/data/emission-factors (the published files the reference suite ships) and data/emission-factors/published
+ * (the published eGRID sheets the project ships, with their provenance). Deterministic: the same inputs give the same
+ * bytes. `--check` compares with the committed tables instead of writing them (exit 1 on a difference).
  *
  * Inputs read (every one optional; a kind with no input yields no rows):
  * - EEA "CO2 emission intensity of electricity generation" CSVs (g CO2/kWh by country and year):
  *   `co2-emission-intensity-from-electricity-generation-5.csv`, then `co2-emission-intensity-6.csv`; for a country
  *   and year in both, edition 6 wins (the reference suite loads them in that order, the later overwriting).
- * - EPA eGRID data workbooks `egrid<YYYY>_data*.xlsx`: the state sheet `ST<yy>`, column STC2ERTA ("State annual CO2
- *   equivalent total output emission rate (lb/MWh)"), converted lb/MWh -> g/kWh by x 453.59237 / 1000 (exact).
- *   None is in the shared folder; drop the EPA workbook there to add the rows.
+ * - EPA eGRID data: the workbook `egrid<YYYY>_data*.xlsx`, or one sheet of it as CSV `egrid<YYYY>_<sheet>.csv`; the
+ *   state sheet `ST<yy>` (STC2ERTA, "State annual CO2 equivalent total output emission rate (lb/MWh)") and the
+ *   subregion sheet `SRL<yy>` (SRC2ERTA), converted lb/MWh -> g/kWh by x 453.59237 / 1000 (exact), each rate checked
+ *   against its row's CO2e tons and net generation.
  * - EIA-861 `Utility_Data_<YYYY>.xlsx` (sheets States and Territories): Utility Number, Utility Name, State.
  */
 import fs from "node:fs";
@@ -117,29 +119,75 @@ export function eeaRows(csv: string, file: string): FactorRow[] {
 /** The lb -> g factor (exact, by definition of the avoirdupois pound). */
 export const GRAMS_PER_POUND = "453.59237";
 
-/** State rows from an eGRID data workbook: sheet ST<yy>, column STC2ERTA (lb/MWh) -> g/kWh. */
+/** The eGRID aggregation levels the audit uses: sheet, region kind, the region's field and the fields' prefix. */
+const EGRID_LEVELS = [
+  { sheet: /^ST\d{2}$/i, kind: "us_state", regionField: "PSTATABB", prefix: "ST", region: /^[A-Z]{2}$/ },
+  { sheet: /^SRL\d{2}$/i, kind: "egrid_subregion", regionField: "SUBRGN", prefix: "SR", region: /^[A-Z]{4}$/ },
+] as const;
+
+/** "917.453" -> [917453n, 3]: a non-negative decimal as digits and scale. */
+function scaled(decimal: string): [bigint, number] {
+  const [i, f = ""] = decimal.split(".") as [string, string?];
+  return [BigInt(i + f), f.length];
+}
+
+/**
+ * Whether a published rate agrees with the annual figures it is computed from: rate (lb/MWh) = CO2e (short tons)
+ * x 2000 / net generation (MWh), to within 0.001 lb/MWh (eGRID publishes rates to 3 decimals). A figure changed in
+ * transcription fails this; checked exactly, in integers.
+ */
+export function rateAgrees(rate: string, co2eTons: string, generationMwh: string): boolean {
+  const [r, rs] = scaled(rate);
+  const [e, es] = scaled(co2eTons);
+  const [g, gs] = scaled(generationMwh);
+  // |r/10^rs x g/10^gs - 2000 e/10^es| <= 1/1000 x g/10^gs, all over the common denominator 10^(rs+gs+es+3)
+  const lhs = r * g * 10n ** BigInt(es + 3) - 2000n * e * 10n ** BigInt(rs + gs + 3);
+  const bound = g * 10n ** BigInt(rs + es);
+  return (lhs < 0n ? -lhs : lhs) <= bound;
+}
+
+/**
+ * Factor rows from eGRID data: the state sheet `ST<yy>` (field STC2ERTA, "state annual CO2 equivalent total output
+ * emission rate", lb/MWh) becomes `us_state` rows, the subregion sheet `SRL<yy>` (SRC2ERTA) `egrid_subregion` rows;
+ * lb/MWh -> g/kWh by x 0.45359237 (exact). The header is the row of eGRID field codes (row 2 of the EPA workbook, row
+ * 1 of a CSV export of one sheet). Every rate is checked against the same row's CO2e tons and net generation
+ * (`rateAgrees`); a row that disagrees stops the derivation, naming it.
+ */
 export function egridRows(sheets: readonly Sheet[], file: string): FactorRow[] {
   const edition = /egrid(\d{4})/i.exec(path.basename(file))?.[1];
   const rows: FactorRow[] = [];
   for (const sheet of sheets) {
-    if (!/^ST\d{2}$/i.test(sheet.name)) continue;
-    const codeRow = sheet.rows.findIndex((r) => r.includes("PSTATABB") && r.includes("STC2ERTA"));
-    if (codeRow < 0) throw new Error(`${file} ${sheet.name}: no row of field codes with PSTATABB and STC2ERTA`);
+    const level = EGRID_LEVELS.find((l) => l.sheet.test(sheet.name));
+    if (level === undefined) continue;
+    const [rateField, co2eField, generationField] = ["C2ERTA", "CO2EQA", "NGENAN"].map((f) => level.prefix + f) as [string, string, string];
+    const needed = [level.regionField, rateField, co2eField, generationField];
+    const codeRow = sheet.rows.findIndex((r) => needed.every((c) => r.includes(c)));
+    if (codeRow < 0) throw new Error(`${file} ${sheet.name}: no row of field codes with ${needed.join(", ")}`);
     const codes = sheet.rows[codeRow] as string[];
-    const [iYear, iState, iRate] = ["YEAR", "PSTATABB", "STC2ERTA"].map((c) => codes.indexOf(c)) as [number, number, number];
+    const [iYear, iRegion, iRate, iCo2e, iGeneration] = ["YEAR", ...needed].map((c) => codes.indexOf(c)) as [number, number, number, number, number];
     for (const r of sheet.rows.slice(codeRow + 1)) {
-      const state = (r[iState] ?? "").trim();
+      const region = (r[iRegion] ?? "").trim();
       const year = (r[iYear] ?? "").trim() || (edition ?? "");
       const rate = canonicalDecimal(r[iRate] ?? "");
-      if (!/^[A-Z]{2}$/.test(state) || rate === undefined || !/^\d{4}$/.test(year)) continue;
+      if (!level.region.test(region) || rate === undefined || !/^\d{4}$/.test(year)) continue;
+      const co2e = canonicalDecimal(r[iCo2e] ?? "");
+      const generation = canonicalDecimal(r[iGeneration] ?? "");
+      if (co2e === undefined || generation === undefined || !rateAgrees(rate, co2e, generation)) {
+        throw new Error(`${file} ${sheet.name} ${region}: ${rateField} ${rate} lb/MWh does not agree with ${co2eField} ${r[iCo2e] ?? ""} t x 2000 / ${generationField} ${r[iGeneration] ?? ""} MWh (within 0.001)`);
+      }
       rows.push({
-        region_kind: "us_state", region: state, year, g_co2e_per_kwh: multiplyDecimals(rate, "0.45359237"), source: "EPA eGRID",
-        edition: `eGRID${edition ?? year}`, table: `${sheet.name}:STC2ERTA`,
+        region_kind: level.kind, region, year, g_co2e_per_kwh: multiplyDecimals(rate, "0.45359237"), source: "EPA eGRID",
+        edition: `eGRID${edition ?? year}`, table: `${sheet.name}:${rateField}`,
         original_value: rate, original_unit: "lb/MWh",
       });
     }
   }
   return rows;
+}
+
+/** One sheet exported as CSV (`egrid2022_ST22.csv` is sheet ST22): its rows of cells. */
+export function csvSheet(csv: string, name: string): Sheet {
+  return { name, rows: csv.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "").map(csvCells) };
 }
 
 /** Utility number -> state rows from EIA-861 Utility_Data sheets (header row with "Utility Number" and "State"). */
@@ -168,22 +216,41 @@ export function toCsv<K extends string>(columns: readonly K[], rows: readonly Re
   return [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
 }
 
-/** Derives both tables from the files in `dir` (see the module comment). */
-export function deriveFactors(dir: string): { factors: string; utilities: string; counts: Record<string, number> } {
-  const files = fs.readdirSync(dir).sort();
+/** The published files shipped in the repository (eGRID sheets as CSV; see published/README.md). */
+export const PUBLISHED_DIR = path.join(FACTORS_DIR, "published");
+/** Where `npm run factors:derive` reads by default: the shared published files, then the repository's own. */
+export const DEFAULT_SOURCE_DIRS = [DEFAULT_SOURCE_DIR, PUBLISHED_DIR];
+
+/** Derives both tables from the files in the folders `dirs` (see the module comment); a file name counts once. */
+export function deriveFactors(dirs: string | readonly string[]): { factors: string; utilities: string; counts: Record<string, number> } {
+  const located = new Map<string, string>();
+  for (const dir of typeof dirs === "string" ? [dirs] : dirs) {
+    for (const f of fs.readdirSync(dir)) if (!located.has(f)) located.set(f, path.join(dir, f));
+  }
+  const files = [...located.keys()].sort();
+  const at = (f: string) => located.get(f) as string;
   const byKey = new Map<string, FactorRow>();
   for (const f of EEA_FILES.filter((f) => files.includes(f))) {
-    for (const row of eeaRows(fs.readFileSync(path.join(dir, f), "utf8"), f)) byKey.set(`${row.region_kind}|${row.region}|${row.year}`, row);
+    for (const row of eeaRows(fs.readFileSync(at(f), "utf8"), f)) byKey.set(`${row.region_kind}|${row.region}|${row.year}`, row);
   }
-  for (const f of files.filter((f) => /^egrid\d{4}_data.*\.xlsx$/i.test(f))) {
-    for (const row of egridRows(readXlsx(path.join(dir, f)), f)) byKey.set(`${row.region_kind}|${row.region}|${row.year}`, row);
+  for (const f of files.filter((f) => /^egrid\d{4}_data.*\.xlsx$/i.test(f) || /^egrid\d{4}_(ST|SRL)\d{2}\.csv$/i.test(f))) {
+    const sheets = f.endsWith(".csv") ? [csvSheet(fs.readFileSync(at(f), "utf8"), (/_((?:ST|SRL)\d{2})\.csv$/i.exec(f) as RegExpExecArray)[1] as string)] : readXlsx(at(f));
+    for (const row of egridRows(sheets, f)) {
+      // The same eGRID figure from two files (the EPA workbook and a CSV export of its sheet) must agree.
+      const key = `${row.region_kind}|${row.region}|${row.year}`;
+      const earlier = byKey.get(key);
+      if (earlier !== undefined && earlier.original_value !== row.original_value) {
+        throw new Error(`${f} ${row.table} ${row.region} ${row.year}: ${row.original_value} lb/MWh, but another file gives ${earlier.original_value}`);
+      }
+      byKey.set(key, row);
+    }
   }
   const factors = [...byKey.values()].sort((a, b) => cmp(a.region_kind, b.region_kind) || cmp(a.region, b.region) || cmp(a.year, b.year));
 
   // One row per (utility, state), listing the EIA-861 data years it appears in; the name of the latest year.
   const utilities = new Map<string, { number: string; state: string; name: string; years: string[] }>();
   for (const f of files.filter((f) => /^Utility_Data_\d{4}\.xlsx$/i.test(f))) {
-    for (const u of eiaRows(readXlsx(path.join(dir, f)), f)) {
+    for (const u of eiaRows(readXlsx(at(f)), f)) {
       const key = `${u.number}|${u.state}`;
       const e = utilities.get(key);
       if (e === undefined) utilities.set(key, { number: u.number, state: u.state, name: u.name, years: [u.year] });
@@ -208,12 +275,17 @@ export function main(argv: string[]): number {
   const outAt = args.indexOf("--out");
   const out = outAt >= 0 ? (args[outAt + 1] as string) : FACTORS_DIR;
   const positional = args.filter((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
-  const source = positional[0] ?? DEFAULT_SOURCE_DIR;
-  if (!fs.existsSync(source)) {
-    process.stderr.write(`factors:derive: source folder ${source} not found (pass the folder of the published files)\n`);
+  const sources = positional.length > 0 ? positional : DEFAULT_SOURCE_DIRS.filter((d) => fs.existsSync(d));
+  const missing = sources.filter((d) => !fs.existsSync(d));
+  if (missing.length > 0) {
+    process.stderr.write(`factors:derive: source folder ${missing.join(", ")} not found (pass the folders of the published files)\n`);
     return 2;
   }
-  const derived = deriveFactors(source);
+  if (positional.length === 0 && !fs.existsSync(DEFAULT_SOURCE_DIR)) {
+    process.stderr.write(`factors:derive: ${DEFAULT_SOURCE_DIR} not found: deriving from ${PUBLISHED_DIR} alone would drop the EEA and EIA rows; pass the folders\n`);
+    return 2;
+  }
+  const derived = deriveFactors(sources);
   const targets: [string, string][] = [[FACTORS_FILE, derived.factors], [UTILITIES_FILE, derived.utilities]];
   let differs = false;
   for (const [name, text] of targets) {

@@ -1,6 +1,6 @@
 /**
  * A seeded generator of realistic utility emissions records in the shape the chaincode stores them (monthly bills
- * of several meters per party, US utilities with EPA eGRID subregion factors, EU utilities with EEA country
+ * of several meters per party, US utilities with EPA eGRID state factors, EU utilities with EEA country
  * factors): MD5 uuids, SHA-256 party ids, `YYYY-MM-DDTHH:MM:SSZ` dates, floating-point amounts in metric tonnes and
  * kWh as the calculation service returns them, no unit field, the calculation request as JSON `factorSource` (or
  * an older text source), no document on some bills, `tokenId` null. Used for the committed sample export, the tests
@@ -23,8 +23,10 @@ export function prng(seed: number): () => number {
 }
 
 /**
- * Grid intensities in g CO2e per kWh. Values are rounded, plausible figures for illustration: eGRID 2022
- * subregions (US EPA) and EEA 2023 country averages; the oracle never recomputes them.
+ * Grid intensities in g CO2e per kWh the generator starts from: rounded figures for illustration (eGRID 2022,
+ * EEA 2023). The committed sample replaces every record's emissions by the audit's recomputation from the shipped
+ * factor table (generate-sample.ts withShippedFactors: the utility's eGRID2022 state rate, the EEA country figure),
+ * so the sample agrees with the audit; generated test and benchmark records keep these figures.
  */
 export const UTILITIES = [
   // US utilities named by their EIA-861 utility number, which the audit maps to a state.

@@ -1,19 +1,11 @@
 import fs from "node:fs";
 import { expect } from "chai";
-import type { Factors } from "../../scripts/oracle/audit";
 import { AUDIT_DEFAULTS, auditRecord, auditRecords, factorFor, loadFactors, parsePolicy, regionOf } from "../../scripts/oracle/audit";
 import type { ValidRecord } from "../../scripts/oracle/records";
 import { validateRecords } from "../../scripts/oracle/records";
 import { SAMPLE_FILES } from "../../scripts/oracle/relay";
 
 const shipped = loadFactors();
-
-/** A copy of the shipped tables plus one made-up US state factor (the shipped table has no eGRID rows yet). */
-function withTestState(gPerKwh: string): Factors {
-  const byRegion = new Map(shipped.byRegion);
-  byRegion.set("us_state|PA", [{ kind: "us_state", region: "PA", year: 2021, gPerKwh, source: "TEST", edition: "test-only" }]);
-  return { ...shipped, byRegion };
-}
 
 const t = (iso: string) => Date.parse(iso) / 1000;
 const record = (over: Partial<ValidRecord> = {}): ValidRecord => ({
@@ -30,19 +22,37 @@ describe("audit: factor lookup", function () {
     expect(factorFor(shipped, "country", "DE", 2025)).to.equal(undefined); // 2019 is more than 5 years back
   });
 
-  it("US: utility -> state through EIA-861, then the state's rate", function () {
+  it("US: utility -> state through EIA-861, then the state's eGRID rate (STC2ERTA lb/MWh x 0.45359237 g/kWh)", function () {
     expect(regionOf("US-EIA-14940-PECO", 2023, shipped)).to.include({ ok: true, kind: "us_state", region: "PA" });
     expect(regionOf("USA_EIA_44372", 2023, shipped)).to.include({ ok: true, kind: "us_state", region: "TX" });
-    const e = auditRecord(record({ utilityId: "US-EIA-14940", grams: 4_000_000n }), withTestState("400"), AUDIT_DEFAULTS);
-    expect(e).to.include({ status: "within", recomputedGrams: "4000000", deviationPpm: "0" });
+    // eGRID2022 ST22 PA: 714.229 lb/MWh = 323.96882483273 g/kWh; 10,000 kWh -> 3,239,688.2483273 g
+    expect(factorFor(shipped, "us_state", "PA", 2023)).to.include({ year: 2022, gPerKwh: "323.96882483273", source: "EPA eGRID", edition: "eGRID2022" });
+    const e = auditRecord(record({ utilityId: "US-EIA-14940", grams: 3_239_688n }), shipped, { mode: "enforce", tolerancePercent: "0.0001" });
+    expect(e).to.include({ status: "within", recomputedGrams: "3239688", deviationPpm: "0", action: "minted" });
     expect(e.region).to.include({ kind: "us_state", region: "PA" });
-    expect(e.factor).to.include({ year: 2021, gPerKwh: "400" });
+    expect(e.region?.via).to.match(/^EIA-861 20(19|20) utility 14940 \(PECO Energy Co\)$/);
+    expect(e.factor).to.include({ year: 2022, gPerKwh: "323.96882483273", edition: "eGRID2022" });
+    // a bill declared with the EEA-like figure of another region deviates
+    expect(auditRecord(record({ utilityId: "US-EIA-14940", grams: 3_380_000n }), shipped, AUDIT_DEFAULTS)).to.include({ status: "deviating", deviationPpm: "43310" });
+  });
+
+  it("US: an operator's mapping to an eGRID subregion takes the subregion's rate (SRC2ERTA)", function () {
+    const overrides = new Map(shipped.overrides);
+    overrides.set("US-EIA-14940", { kind: "egrid_subregion", region: "RFCE" });
+    const viaSubregion = { ...shipped, overrides };
+    // eGRID2022 SRL22 RFCE: 660.311 lb/MWh = 299.51203142707 g/kWh
+    const e = auditRecord(record({ utilityId: "US-EIA-14940", grams: 2_995_120n }), viaSubregion, AUDIT_DEFAULTS);
+    expect(e).to.include({ status: "within", recomputedGrams: "2995120" });
+    expect(e.region).to.include({ kind: "egrid_subregion", region: "RFCE" });
+    expect(e.factor).to.include({ gPerKwh: "299.51203142707", edition: "eGRID2022" });
   });
 
   it("a region without a factor, or a utility naming no region, is unaudited (never deviating)", function () {
-    const noFactor = auditRecord(record({ utilityId: "US-EIA-14940" }), shipped, { mode: "enforce", tolerancePercent: "0" });
+    // eGRID2022 is the only shipped edition: a 2018 bill has no US factor in 2013-2018
+    const early = { fromDate: t("2018-03-01T00:00:00Z"), thruDate: t("2018-03-31T23:59:59Z") };
+    const noFactor = auditRecord(record({ utilityId: "US-EIA-14940", ...early }), shipped, { mode: "enforce", tolerancePercent: "0" });
     expect(noFactor).to.include({ status: "unaudited", action: "minted" });
-    expect(noFactor.note).to.match(/no factor for us_state PA in 2018-2023/);
+    expect(noFactor.note).to.match(/no factor for us_state PA in 2013-2018/);
     expect(auditRecord(record({ utilityId: "US-EIA-9999999" }), shipped, AUDIT_DEFAULTS).note).to.match(/not in eia861-utilities/);
     expect(auditRecord(record({ utilityId: "US-RFCE-PECO" }), shipped, AUDIT_DEFAULTS).note).to.match(/without an EIA utility number/);
     expect(auditRecord(record({ utilityId: "3f1c-uuid" }), shipped, AUDIT_DEFAULTS).status).to.equal("unaudited");
@@ -108,14 +118,14 @@ describe("audit: the bundled sample agrees with the shipped factors", function (
       // rounded to the gram, which is within 1 ppm for these bills.
       const { entries, summary } = auditRecords(valid, shipped, { mode: "enforce", tolerancePercent: "0.0001" });
       expect(summary.deviating).to.equal(0);
-      // Every EU record is audited; US records are unaudited only for want of a shipped eGRID factor.
+      // Every record is audited: EU ones against the EEA country figure, US ones against eGRID2022 state rates.
       for (const e of entries) {
-        if (e.utilityId.startsWith("US-")) expect(e.note).to.match(/^unaudited: no factor for us_state (PA|CA|TX)/);
-        else expect(e).to.include({ status: "within" });
-        if (e.status === "within") expect(Math.abs(Number(e.deviationPpm))).to.be.at.most(1);
+        expect(e).to.include({ status: "within" });
+        expect(Math.abs(Number(e.deviationPpm))).to.be.at.most(1);
+        if (e.utilityId.startsWith("US-")) expect(e.factor).to.include({ edition: "eGRID2022" });
       }
-      expect(summary.withinTolerance).to.equal(entries.filter((e) => !e.utilityId.startsWith("US-")).length);
-      expect(summary.withinTolerance).to.be.greaterThan(100);
+      expect(summary).to.include({ unaudited: 0, withinTolerance: entries.length });
+      expect(entries.filter((e) => e.utilityId.startsWith("US-")).length).to.be.greaterThan(100);
     });
   }
   it("the sample file exists", function () {
