@@ -191,6 +191,10 @@ async function main(): Promise<void> {
     });
     const [first, again] = await withRpcServer(async (url) => [await relay(relayOptions(url)), await relay(relayOptions(url))]);
     log(`relayed ${first.recordsRead} records: ${first.minted} audited totals minted (${formatAmount(BigInt(first.totalGrams), "mass")}), ${first.quarantined} quarantined`);
+    if (first.audit !== undefined) {
+      const a = first.audit;
+      log(`audit: ${a.audited} bills recomputed from published factors (EEA country intensity, EPA eGRID2022 state rates): ${a.withinTolerance} within ${a.tolerancePercent}%, ${a.deviating} deviating, ${a.unaudited} unaudited`);
+    }
     log(`relayed again: ${again.minted} minted, ${again.skippedAlreadyMinted} already on chain (exactly once)`);
     const conflicts = (first.conflicts ?? 0) + (again.conflicts ?? 0);
     if (conflicts > 0) throw new Error(`the oracle met ${conflicts} conflicting total(s): ${JSON.stringify([...(first.conflictList ?? []), ...(again.conflictList ?? [])])}`);

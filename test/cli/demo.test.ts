@@ -28,6 +28,8 @@ describe("npm run demo @slow", function () {
     const emissions = emissionsByParty();
     const total = [...emissions.values()].reduce((a, b) => a + b, 0n);
     expect(r.stdout).to.contain(`relayed 288 records: ${emissions.size} audited totals minted (${formatAmount(total, "mass")}), 0 quarantined`);
+    // The audit recomputes every bill from the shipped factors (EU: EEA, US: eGRID2022) and finds the sample exact.
+    expect(r.stdout).to.match(/^audit: 288 bills recomputed from published factors \(EEA country intensity, EPA eGRID2022 state rates\): 288 within 1%, 0 deviating, 0 unaudited$/m);
     expect(r.stdout).to.contain(`relayed again: 0 minted, ${emissions.size} already on chain (exactly once)`);
     const companies: [string, string][] = [
       ["ACME Manufacturing", "acme-manufacturing"], ["Bluewater Logistics", "bluewater-logistics"], ["Cedar Data Centers", "cedar-data-centers"],
