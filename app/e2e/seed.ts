@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
+import type {} from "@nomicfoundation/hardhat-ethers"; // the hre.ethers type extension
 import type { Signer } from "ethers";
 import { id as keccakText } from "ethers";
 import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, VotingToken } from "../../typechain-types";
