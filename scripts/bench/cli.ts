@@ -2,7 +2,8 @@
  * `npm run bench:cli`: the command line's start-up, as medians of N runs (BENCH_RUNS, default 7), against the
  * targets of issue 10:
  *
- * - `npm run -s cli -- --help` within twice the time of `npm run -s env` (npm's own start-up);
+ * - `npm run -s cli -- --help` and `npm run -s oracle -- --help` within twice the time of `npm run -s env` (npm's own
+ *   start-up);
  * - a read command, `holder balances`, against a local node under 1 s (a `hardhat node` this script starts on a free
  *   port, with the suite deployed by `npm run deploy` first, in a temporary deployments folder).
  *
@@ -23,8 +24,9 @@ const RUNS = Math.max(1, Number(process.env["BENCH_RUNS"] ?? 7));
  * Medians (seconds) of the ts-node command line before this change (commit 2cb60c6), 7 runs each, measured with
  * this script on the development machine (2 cores, load average 3.1 from other work at the time). The same run of
  * this script on the compiled command line gave env 0.33 s, --help 0.56 s, holder balances 0.69 s (load 4.3).
+ * The oracle's `--help` under ts-node (before commit "npm run oracle runs compiled"): 2.22 s, one run, load ~2.
  */
-const BEFORE = { env: 0.33, help: 2.68, balances: 5.88, load: "3.1" } as const;
+const BEFORE = { env: 0.33, help: 2.68, oracleHelp: 2.22, balances: 5.88, load: "3.1" } as const;
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
   console.error(`measuring (${RUNS} runs each, after one warm-up; load average ${load}, ${os.cpus().length} cores)`);
   const env = measure("npm run -s env", ["run", "-s", "env"]);
   const help = measure("npm run -s cli -- --help", ["run", "-s", "cli", "--", "--help"]);
+  const oracleHelp = measure("npm run -s oracle -- --help", ["run", "-s", "oracle", "--", "--help"]);
 
   const node = await startNode();
   const deployments = fs.mkdtempSync(path.join(os.tmpdir(), "nes-bench-cli-"));
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     ["command", `before (2cb60c6, load ${BEFORE.load})`, `now (load ${load})`, "target", ""],
     ["npm run -s env", `${BEFORE.env.toFixed(2)} s`, `${env.toFixed(2)} s`, "(npm's own start-up)", ""],
     ["npm run -s cli -- --help", `${BEFORE.help.toFixed(2)} s`, `${help.toFixed(2)} s`, `<= 2 x env = ${(2 * env).toFixed(2)} s`, verdict(help <= 2 * env)],
+    ["npm run -s oracle -- --help", `${BEFORE.oracleHelp.toFixed(2)} s`, `${oracleHelp.toFixed(2)} s`, `<= 2 x env = ${(2 * env).toFixed(2)} s`, verdict(oracleHelp <= 2 * env)],
     ["holder balances (local node)", `${BEFORE.balances.toFixed(2)} s`, `${balances.toFixed(2)} s`, "< 1.00 s", verdict(balances < 1)],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

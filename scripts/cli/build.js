@@ -1,5 +1,5 @@
 /**
- * Builds the command line into dist/cli (tsc with tsconfig.cli.json), so that it starts as plain JavaScript: no
+ * Builds the command line and the oracle's into dist/cli (tsc with tsconfig.cli.json), so that it starts as plain JavaScript: no
  * ts-node, no Hardhat runtime. `ensureBuilt()` rebuilds only when a source is newer than the last build (a few
  * hundred file dates, milliseconds); it first compiles the contracts when their artifacts or TypeChain types are
  * missing (a fresh clone).
@@ -14,6 +14,8 @@ const { spawnSync } = require("node:child_process");
 const ROOT = path.join(__dirname, "..", "..");
 const OUT = path.join(ROOT, "dist", "cli");
 const ENTRY = path.join(OUT, "scripts", "cli", "index.js");
+/** The oracle's command line (`npm run oracle`), built in the same run. */
+const ORACLE_ENTRY = path.join(OUT, "scripts", "oracle", "cli.js");
 const STAMP = path.join(OUT, ".built");
 const LOCK = path.join(OUT, ".building");
 /** What the build reads: a change to any of these rebuilds. */
@@ -49,7 +51,7 @@ function newestSource() {
 
 function isFresh() {
   try {
-    return fs.existsSync(ENTRY) && fs.statSync(STAMP).mtimeMs >= newestSource();
+    return fs.existsSync(ENTRY) && fs.existsSync(ORACLE_ENTRY) && fs.statSync(STAMP).mtimeMs >= newestSource();
   } catch {
     return false;
   }
@@ -71,7 +73,7 @@ function build() {
   process.stderr.write("building the command line (tsc -p tsconfig.cli.json)...\n");
   const started = Date.now();
   const typed = runNode([require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", path.join(ROOT, "tsconfig.cli.json")]);
-  if (!fs.existsSync(ENTRY)) throw new Error("the command line did not build; see the errors above");
+  if (!fs.existsSync(ENTRY) || !fs.existsSync(ORACLE_ENTRY)) throw new Error("the command line did not build; see the errors above");
   if (!typed) process.stderr.write("warning: type errors above (npx tsc --noEmit); the JavaScript was emitted anyway\n");
   // The top-level commands for the help, which is then printed without loading any group.
   const cli = require(ENTRY);
@@ -105,7 +107,7 @@ function ensureBuilt(force = false) {
   }
 }
 
-module.exports = { ensureBuilt, ENTRY, OUT };
+module.exports = { ensureBuilt, ENTRY, ORACLE_ENTRY, OUT };
 
 if (require.main === module) {
   try {
