@@ -20,11 +20,11 @@ import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import { id as keccakText } from "ethers";
-import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, VotingToken } from "../typechain-types";
 import { deploySuite } from "../deploy/suite";
 import { loadParameters } from "../deploy/parameters";
 import type { DeploymentRecord } from "./lib/deployment";
 import { deploymentPath, writeDeployment } from "./lib/deployment";
+import { suiteContractsAt } from "./lib/suite-contracts";
 import { formatAmount, parseAmount, parseDate } from "./lib/units";
 import type { Proposal } from "./governance/proposals";
 import {
@@ -122,12 +122,7 @@ async function main(): Promise<void> {
       log(`deployment record: ${deploymentPath(onNode.network)}`);
     }
   }
-  const at = async <T>(name: "CarbonLedger" | "ClimateGovernor" | "VotingToken" | "ClaimsRegistry"): Promise<T> =>
-    (await hre.ethers.getContractAt(name, deployed.contracts[name]?.address ?? "")) as unknown as T;
-  const ledger = await at<CarbonLedger>("CarbonLedger");
-  const governor = await at<ClimateGovernor>("ClimateGovernor");
-  const token = await at<VotingToken>("VotingToken");
-  const claims = await at<ClaimsRegistry>("ClaimsRegistry");
+  const { ledger, governor, token, claims } = await suiteContractsAt(hre, deployed);
   const ledgerAddress = await ledger.getAddress();
   log(`ledger admin is the timelock: ${(await ledger.defaultAdmin()) === deployed.contracts.Timelock?.address}`);
 

@@ -3,10 +3,10 @@
  * median time from navigation to the first rendered proposal list and company page in headless Chromium.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { DIST, launch, seed, serveApp, startNode } from "./harness";
+import type { Page } from "playwright-core";
+import { DIST, rendered, runMain, withSeededApp } from "./harness";
 
 const LOADS = Number(process.env["BENCH_LOADS"] ?? 7);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -19,18 +19,13 @@ async function main(): Promise<void> {
   const all = fs.readdirSync(path.join(DIST, "assets")).filter((f) => f.endsWith(".js")).reduce((s, f) => s + gz(`assets/${f}`), 0);
   console.log(`first-load JS: ${(firstJs / 1024).toFixed(1)} kB gzip (target <= 250 kB); all JS chunks: ${(all / 1024).toFixed(1)} kB gzip`);
 
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nes-bench-app-"));
-  const node = await startNode();
-  try {
-    const story = await seed(node, work);
-    const app = await serveApp(node.url, story);
-    const browser = await launch();
+  await withSeededApp("nes-bench-app-", async ({ story, app, browser }) => {
     const times: Record<string, number[]> = { "proposal list": [], "company page": [] };
     for (let i = 0; i < LOADS; i++) {
       for (const [name, route, ready] of [
-        ["proposal list", "dao", (p: import("playwright-core").Page) => p.getByRole("table", { name: "Proposals" }).getByRole("link").first().waitFor()],
-        ["company page", `company/${story.accounts["acme"]}`, (p: import("playwright-core").Page) => p.getByRole("table", { name: "Tokens held" }).getByRole("row").nth(1).waitFor()],
-      ] as const) {
+        ["proposal list", "dao", rendered.proposalList],
+        ["company page", `company/${story.accounts["acme"]}`, rendered.companyTokens],
+      ] as [string, string, (p: Page) => Promise<void>][]) {
         const page = await browser.context.newPage();
         page.setDefaultTimeout(15_000);
         const t0 = Date.now();
@@ -41,15 +36,7 @@ async function main(): Promise<void> {
       }
     }
     for (const [name, xs] of Object.entries(times)) console.log(`${name}: median ${median(xs)} ms over ${xs.length} loads (target <= 1000 ms); all ${xs.join(", ")}`);
-    await browser.close();
-    await app.close();
-  } finally {
-    await node.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

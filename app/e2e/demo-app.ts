@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { demo, serveApp, startNode } from "./harness";
+import { demo, runMain, serveApp, startNode } from "./harness";
 
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "nes-demo-app-"));
@@ -46,7 +46,4 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void close());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,7 +1,8 @@
 /**
  * What the browser tests, the bench, the screenshots and `npm run demo:app` share: a Hardhat node on a free port,
  * the seed story, a static server for app/dist (deployment.json with the seed's record, /rpc proxied to the node),
- * and Debian's Chromium driven by playwright-core with the flags this closed network needs.
+ * Debian's Chromium driven by playwright-core with the flags this closed network needs, and all of them together
+ * for the bench and the screenshots.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -160,6 +161,49 @@ export async function launch(): Promise<{ context: BrowserContext; close(): Prom
     viewport: { width: 1200, height: 900 },
   });
   return { context, close: async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** The seeded app in headless Chromium: its node, the seed story, the served app and the browser. */
+export interface SeededApp {
+  node: Node;
+  story: Seed;
+  app: { url: string; close(): Promise<void> };
+  browser: { context: BrowserContext; close(): Promise<void> };
+}
+
+/**
+ * Starts a node, seeds it (work files in a new temporary directory named from `prefix`), serves the app against it
+ * and launches Chromium; runs `use`, then closes the browser and the app; the node stops and the work directory
+ * goes in any case.
+ */
+export async function withSeededApp(prefix: string, use: (s: SeededApp) => Promise<void>): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const node = await startNode();
+  try {
+    const story = await seed(node, work);
+    const app = await serveApp(node.url, story);
+    const browser = await launch();
+    await use({ node, story, app, browser });
+    await browser.close();
+    await app.close();
+  } finally {
+    await node.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** When a page of the seeded app shows its data: the first link of the proposal list, the first token a company holds. */
+export const rendered = {
+  proposalList: (page: Page) => page.getByRole("table", { name: "Proposals" }).getByRole("link").first().waitFor(),
+  companyTokens: (page: Page) => page.getByRole("table", { name: "Tokens held" }).getByRole("row").nth(1).waitFor(),
+};
+
+/** Runs a command-line script's `main`: an error is printed and exits 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
 
 const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");

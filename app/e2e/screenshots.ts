@@ -1,23 +1,17 @@
 /** Screenshots for app/README.md: docs/screenshots/*.png, from the seeded app in headless Chromium. */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { launch, ROOT, seed, serveApp, startNode } from "./harness";
+import { ROOT, rendered, runMain, withSeededApp } from "./harness";
 
 async function main(): Promise<void> {
   const out = path.join(ROOT, "docs", "screenshots");
   fs.mkdirSync(out, { recursive: true });
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nes-shots-"));
-  const node = await startNode();
-  try {
-    const story = await seed(node, work);
-    const app = await serveApp(node.url, story);
-    const browser = await launch();
+  await withSeededApp("nes-shots-", async ({ story, app, browser }) => {
     const page = await browser.context.newPage();
     const shots: [string, string, () => Promise<void>][] = [
-      ["company", `company/${story.accounts["acme"]}`, () => page.getByRole("table", { name: "Tokens held" }).getByRole("row").nth(1).waitFor()],
+      ["company", `company/${story.accounts["acme"]}`, () => rendered.companyTokens(page)],
       ["certificate", `certificate/${story.retirement.tx}/${story.retirement.logIndex}`, () => page.getByText(/Verified against the chain/).waitFor()],
-      ["dao", "dao", () => page.getByRole("table", { name: "Proposals" }).getByRole("link").first().waitFor()],
+      ["dao", "dao", () => rendered.proposalList(page)],
       ["proposal", `proposal/${story.proposals.criteria}`, () => page.getByRole("table", { name: "Votes" }).getByRole("row").nth(1).waitFor()],
       ["token", `token/${story.tokens.offset}`, () => page.getByRole("table", { name: "History" }).getByRole("row").nth(1).waitFor()],
       ["explorer", "explorer", () => page.getByRole("table", { name: "Tokens" }).getByRole("row").nth(1).waitFor()],
@@ -31,15 +25,7 @@ async function main(): Promise<void> {
       await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
       console.log(`docs/screenshots/${name}.png`);
     }
-    await browser.close();
-    await app.close();
-  } finally {
-    await node.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

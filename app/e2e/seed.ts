@@ -15,12 +15,12 @@ import hre from "hardhat";
 import type {} from "@nomicfoundation/hardhat-ethers"; // the hre.ethers type extension
 import type { Signer } from "ethers";
 import { id as keccakText } from "ethers";
-import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, VotingToken } from "../../typechain-types";
 import { CarbonLedger__factory } from "../../typechain-types";
 import { deploySuite } from "../../deploy/suite";
 import { loadParameters } from "../../deploy/parameters";
 import type { DeploymentRecord } from "../../scripts/lib/deployment";
 import { writeDeployment, deploymentPath } from "../../scripts/lib/deployment";
+import { suiteContractsAt } from "../../scripts/lib/suite-contracts";
 import { parseAmount, parseDate } from "../../scripts/lib/units";
 import { nameCommitment } from "../../scripts/lib/commitment";
 import type { Proposal } from "../../scripts/governance/proposals";
@@ -69,12 +69,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(recordFile), { recursive: true });
     fs.writeFileSync(recordFile, JSON.stringify(deployed, null, 2) + "\n");
   } else writeDeployment(deployed);
-  const at = async <T>(name: "CarbonLedger" | "ClimateGovernor" | "VotingToken" | "ClaimsRegistry"): Promise<T> =>
-    (await hre.ethers.getContractAt(name, deployed.contracts[name]?.address ?? "")) as unknown as T;
-  const ledger = await at<CarbonLedger>("CarbonLedger");
-  const governor = await at<ClimateGovernor>("ClimateGovernor");
-  const token = await at<VotingToken>("VotingToken");
-  const claims = await at<ClaimsRegistry>("ClaimsRegistry");
+  const { ledger, governor, token, claims } = await suiteContractsAt(hre, deployed);
   const ledgerAddress = await ledger.getAddress();
   const iface = CarbonLedger__factory.createInterface();
 

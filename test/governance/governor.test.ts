@@ -12,7 +12,9 @@ import {
   unwrap,
 } from "../../scripts/governance/proposals";
 import type { Dao } from "./helpers";
-import { DAY, ProposalHelper, SETTINGS, TOKEN, deployDao, deployQuadraticDao, offsetsProposal, sqrt } from "./helpers";
+import {
+  DAY, ProposalHelper, SETTINGS, TOKEN, deployDao, deployQuadraticDao, expectEachRefused, offsetsProposal, sqrt,
+} from "./helpers";
 
 const ALL_FOR = [Vote.For, Vote.For, Vote.For, Vote.For, Vote.For] as const;
 const State = { Pending: 0, Active: 1, Canceled: 2, Defeated: 3, Succeeded: 4, Queued: 5, Expired: 6, Executed: 7 };
@@ -233,10 +235,7 @@ describe("ClimateGovernor", function () {
     it("defeats a proposal that misses quorum, and it cannot be queued", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, plainProposal(dao));
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.dave, Vote.For); // 60 of the 100 needed
-      await helper.waitForDeadline();
+      await helper.proposeAndVote(dao.alice, [[dao.dave, Vote.For]]); // 60 of the 100 needed
       expect(await dao.governor.state(helper.id)).to.equal(State.Defeated);
       await expect(helper.queue()).to.be.revertedWithCustomError(dao.governor, "GovernorUnexpectedProposalState");
     });
@@ -244,25 +243,15 @@ describe("ClimateGovernor", function () {
     it("defeats a proposal with more votes against than for", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, plainProposal(dao));
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.alice, Vote.For);
-      await helper.vote(dao.bob, Vote.Against);
-      await helper.vote(dao.carol, Vote.Against);
-      await helper.waitForDeadline();
+      await helper.proposeAndVote(dao.alice, [[dao.alice, Vote.For], [dao.bob, Vote.Against], [dao.carol, Vote.Against]]);
       expect(await dao.governor.state(helper.id)).to.equal(State.Defeated);
     });
 
     it("defeats a criteria proposal when one criterion fails while the others pass", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, offsetsProposal(dao));
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.alice, ALL_FOR);
       const notPermanent = [Vote.For, Vote.For, Vote.Against, Vote.For, Vote.For] as const;
-      await helper.vote(dao.bob, notPermanent);
-      await helper.vote(dao.carol, notPermanent);
-      await helper.waitForDeadline();
+      await helper.proposeAndVote(dao.alice, [[dao.alice, ALL_FOR], [dao.bob, notPermanent], [dao.carol, notPermanent]]);
       expect(await dao.governor.criterionVotes(helper.id, 2)).to.deep.equal([500n * TOKEN, 400n * TOKEN, 0n]);
       expect(await dao.governor.criterionVotes(helper.id, 4)).to.deep.equal([0n, 900n * TOKEN, 0n]);
       expect(await dao.governor.state(helper.id)).to.equal(State.Defeated);
@@ -271,61 +260,56 @@ describe("ClimateGovernor", function () {
     it("follows a plain proposal's outcome as it flips: a tie defeats it, a later majority passes it", async function () {
       const dao = await loadFixture(deployDao);
       const tie = new ProposalHelper(dao.governor, plainProposal(dao));
-      await tie.propose(dao.alice);
-      await tie.waitForSnapshot();
-      await tie.vote(dao.alice, Vote.For); //     400 : 0, passes
-      await tie.vote(dao.bob, Vote.Against); //   400 : 300
-      await tie.vote(dao.carol, Vote.Against); // 400 : 500, fails
-      await tie.vote(dao.dave, Vote.For); //      460 : 500
-      await tie.vote(dao.erin, Vote.For); //      500 : 500, a tie fails
-      await tie.waitForDeadline();
+      await tie.proposeAndVote(dao.alice, [
+        [dao.alice, Vote.For], //     400 : 0, passes
+        [dao.bob, Vote.Against], //   400 : 300
+        [dao.carol, Vote.Against], // 400 : 500, fails
+        [dao.dave, Vote.For], //      460 : 500
+        [dao.erin, Vote.For], //      500 : 500, a tie fails
+      ]);
       expect(await dao.governor.state(tie.id)).to.equal(State.Defeated);
 
       const back = new ProposalHelper(dao.governor, plainProposal(dao, 4n * DAY));
-      await back.propose(dao.alice);
-      await back.waitForSnapshot();
-      await back.vote(dao.bob, Vote.Against); //  0 : 300
-      await back.vote(dao.carol, Vote.For); //    200 : 300, fails
-      await back.vote(dao.alice, Vote.For); //    600 : 300, passes
-      await back.vote(dao.erin, Vote.Against); // 600 : 340, still passes
-      await back.waitForDeadline();
+      await back.proposeAndVote(dao.alice, [
+        [dao.bob, Vote.Against], //  0 : 300
+        [dao.carol, Vote.For], //    200 : 300, fails
+        [dao.alice, Vote.For], //    600 : 300, passes
+        [dao.erin, Vote.Against], // 600 : 340, still passes
+      ]);
       expect(await dao.governor.state(back.id)).to.equal(State.Succeeded);
     });
 
     it("follows a criterion's outcome as it flips: a later tie fails it, a later majority passes it", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, offsetsProposal(dao));
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
       const additional = (v: VoteSupport) => [Vote.For, v, Vote.For, Vote.For, Vote.For] as const;
-      await helper.vote(dao.carol, additional(Vote.Against)); // 0 for : 200 against
-      await helper.vote(dao.alice, additional(Vote.For)); //   400 : 200, passes
-      await helper.vote(dao.bob, additional(Vote.Against)); // 400 : 500, fails
-      await helper.vote(dao.dave, additional(Vote.For)); //    460 : 500, fails
-      await helper.vote(dao.erin, additional(Vote.For)); //    500 : 500, a tie fails
-      await helper.waitForDeadline();
+      await helper.proposeAndVote(dao.alice, [
+        [dao.carol, additional(Vote.Against)], // 0 for : 200 against
+        [dao.alice, additional(Vote.For)], //   400 : 200, passes
+        [dao.bob, additional(Vote.Against)], // 400 : 500, fails
+        [dao.dave, additional(Vote.For)], //    460 : 500, fails
+        [dao.erin, additional(Vote.For)], //    500 : 500, a tie fails
+      ]);
       expect(await dao.governor.criterionVotes(helper.id, 1)).to.deep.equal([500n * TOKEN, 500n * TOKEN, 0n]);
       expect(await dao.governor.state(helper.id)).to.equal(State.Defeated);
 
       const second = new ProposalHelper(dao.governor, offsetsProposal(dao, 2));
-      await second.propose(dao.alice);
-      await second.waitForSnapshot();
-      await second.vote(dao.bob, additional(Vote.Against)); //  0 : 300
-      await second.vote(dao.alice, additional(Vote.For)); //    400 : 300, passes
-      await second.vote(dao.carol, additional(Vote.Against)); // 400 : 500, fails
-      await second.vote(dao.dave, additional(Vote.Abstain)); // unchanged
-      await second.waitForDeadline();
+      await second.proposeAndVote(dao.alice, [
+        [dao.bob, additional(Vote.Against)], //  0 : 300
+        [dao.alice, additional(Vote.For)], //    400 : 300, passes
+        [dao.carol, additional(Vote.Against)], // 400 : 500, fails
+        [dao.dave, additional(Vote.Abstain)], // unchanged
+      ]);
       expect(await dao.governor.state(second.id)).to.equal(State.Defeated);
 
       const third = new ProposalHelper(dao.governor, offsetsProposal(dao, 3));
-      await third.propose(dao.alice);
-      await third.waitForSnapshot();
-      await third.vote(dao.carol, additional(Vote.Against)); // 0 : 200
-      await third.vote(dao.bob, additional(Vote.For)); //       300 : 200, passes
-      await third.vote(dao.dave, additional(Vote.Against)); //  300 : 260, still passes
-      await third.vote(dao.erin, additional(Vote.Against)); //  300 : 300, fails
-      await third.vote(dao.alice, additional(Vote.For)); //     700 : 300, passes again
-      await third.waitForDeadline();
+      await third.proposeAndVote(dao.alice, [
+        [dao.carol, additional(Vote.Against)], // 0 : 200
+        [dao.bob, additional(Vote.For)], //       300 : 200, passes
+        [dao.dave, additional(Vote.Against)], //  300 : 260, still passes
+        [dao.erin, additional(Vote.Against)], //  300 : 300, fails
+        [dao.alice, additional(Vote.For)], //     700 : 300, passes again
+      ]);
       expect(await dao.governor.state(third.id)).to.equal(State.Succeeded);
     });
 
@@ -340,10 +324,7 @@ describe("ClimateGovernor", function () {
       await helper.waitForDeadline(); // no vote: quorum 0 is met, but for 0 is not more than against 0
       expect(await governor.state(helper.id)).to.equal(State.Defeated);
       const other = new ProposalHelper(governor, plainProposal(dao, 4n * DAY));
-      await other.propose(dao.alice);
-      await other.waitForSnapshot();
-      await other.vote(dao.erin, Vote.For); // 40 tokens, and the quorum is 0
-      await other.waitForDeadline();
+      await other.proposeAndVote(dao.alice, [[dao.erin, Vote.For]]); // 40 tokens, and the quorum is 0
       expect(await governor.state(other.id)).to.equal(State.Succeeded);
     });
 
@@ -371,10 +352,7 @@ describe("ClimateGovernor", function () {
     it("refuses to execute before the timelock delay", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, plainProposal(dao));
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.alice, Vote.For);
-      await helper.waitForDeadline();
+      await helper.proposeAndVote(dao.alice, [[dao.alice, Vote.For]]);
       await expect(helper.queue()).to.emit(dao.governor, "ProposalQueued");
       await expect(helper.execute()).to.be.revertedWithCustomError(dao.timelock, "TimelockUnexpectedOperationState");
       await expect(helper.queue()).to.be.revertedWithCustomError(dao.governor, "GovernorUnexpectedProposalState");
@@ -384,10 +362,7 @@ describe("ClimateGovernor", function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, plainProposal(dao));
       expect(await dao.governor.proposalEta(helper.id)).to.equal(0n);
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.alice, Vote.For);
-      await helper.waitForDeadline();
+      await helper.proposeAndVote(dao.alice, [[dao.alice, Vote.For]]);
       expect(await dao.governor.state(helper.id)).to.equal(State.Succeeded);
       const tx = await helper.queue();
       const eta = BigInt((await tx.getBlock())!.timestamp) + SETTINGS.timelockDelay;
@@ -403,12 +378,7 @@ describe("ClimateGovernor", function () {
     it("refuses anyone but the governor running the queued operation directly on the timelock", async function () {
       const dao = await loadFixture(deployDao);
       const helper = new ProposalHelper(dao.governor, offsetsProposal(dao, 5, null));
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.alice, Vote.For);
-      await helper.waitForDeadline();
-      await helper.queue();
-      await helper.waitForEta();
+      await helper.queueForExecution(dao.alice, [[dao.alice, Vote.For]]);
       const p = helper.proposal;
       await expect(
         dao.timelock.connect(dao.outsider).executeBatch(p.targets, p.values, p.calldatas, ethers.ZeroHash,
@@ -429,12 +399,7 @@ describe("ClimateGovernor", function () {
       const timelockSigner = await ethers.getSigner(timelockAddress);
       await dao.timelock.connect(timelockSigner).grantRole(await dao.timelock.EXECUTOR_ROLE(), dao.outsider.address);
       const helper = new ProposalHelper(dao.governor, offsetsProposal(dao, 5, null));
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.alice, Vote.For);
-      await helper.waitForDeadline();
-      await helper.queue();
-      await helper.waitForEta();
+      await helper.queueForExecution(dao.alice, [[dao.alice, Vote.For]]);
       const p = helper.proposal;
       await dao.timelock.connect(dao.outsider).executeBatch(p.targets, p.values, p.calldatas, ethers.ZeroHash,
         helper.timelockSalt);
@@ -447,14 +412,10 @@ describe("ClimateGovernor", function () {
       await expect(governor.connect(alice).setProposalThreshold(0))
         .to.be.revertedWithCustomError(governor, "GovernorOnlyExecutor")
         .withArgs(alice.address);
-      await expect(governor.connect(alice).updateQuorumNumerator(1)).to.be.revertedWithCustomError(
-        governor,
-        "GovernorOnlyExecutor",
-      );
-      await expect(governor.connect(alice).setLateQuorumVoteExtension(0)).to.be.revertedWithCustomError(
-        governor,
-        "GovernorOnlyExecutor",
-      );
+      await expectEachRefused(governor, "GovernorOnlyExecutor", [
+        () => governor.connect(alice).updateQuorumNumerator(1),
+        () => governor.connect(alice).setLateQuorumVoteExtension(0),
+      ]);
     });
 
     it("lets the proposer cancel before voting starts", async function () {
@@ -495,11 +456,10 @@ describe("ClimateGovernor", function () {
       ] as const) {
         const dao = await loadFixture(fixture);
         const helper = new ProposalHelper(dao.governor, plainProposal(dao));
-        await helper.propose(dao.alice);
-        await helper.waitForSnapshot();
-        await helper.vote(dao.alice, Vote.For); // 400
-        for (const m of [dao.carol, dao.dave, dao.erin]) await helper.vote(m, Vote.Against); // 200 + 60 + 40
-        await helper.waitForDeadline();
+        await helper.proposeAndVote(dao.alice, [
+          [dao.alice, Vote.For], // 400
+          ...[dao.carol, dao.dave, dao.erin].map((m) => [m, Vote.Against] as const), // 200 + 60 + 40
+        ]);
         expect(await dao.governor.state(helper.id)).to.equal(expected);
       }
     });

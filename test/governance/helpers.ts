@@ -2,9 +2,10 @@
  * Test helpers for the climate DAO: the named fixtures (ledger + DAO wired as in production, members delegated)
  * and ProposalHelper, which runs a proposal through propose -> vote -> queue -> execute with time travel.
  */
+import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse, Signer } from "ethers";
+import type { BaseContract, ContractTransactionResponse, Signer } from "ethers";
 import type { ClimateGovernor } from "../../typechain-types";
 import { CarbonLedger__factory } from "../../typechain-types";
 import type { Proposal, VoteSupport } from "../../scripts/governance/proposals";
@@ -165,14 +166,24 @@ export class ProposalHelper {
     return g.execute(p.targets, p.values, p.calldatas, this.descriptionHash);
   }
 
-  /** propose -> votes -> deadline -> queue -> eta -> execute. */
-  async run(proposer: Signer, votes: ReadonlyArray<readonly [Signer, Ballot]>): Promise<ContractTransactionResponse> {
+  /** propose -> votes (in order) -> deadline: the vote is over, the outcome decided. */
+  async proposeAndVote(proposer: Signer, votes: ReadonlyArray<readonly [Signer, Ballot]>): Promise<void> {
     await this.propose(proposer);
     await this.waitForSnapshot();
     for (const [voter, ballot] of votes) await this.vote(voter, ballot);
     await this.waitForDeadline();
+  }
+
+  /** propose -> votes -> deadline -> queue -> eta: ready to execute. */
+  async queueForExecution(proposer: Signer, votes: ReadonlyArray<readonly [Signer, Ballot]>): Promise<void> {
+    await this.proposeAndVote(proposer, votes);
     await this.queue();
     await this.waitForEta();
+  }
+
+  /** propose -> votes -> deadline -> queue -> eta -> execute. */
+  async run(proposer: Signer, votes: ReadonlyArray<readonly [Signer, Ballot]>): Promise<ContractTransactionResponse> {
+    await this.queueForExecution(proposer, votes);
     return this.execute();
   }
 }
@@ -203,6 +214,15 @@ export function offsetsProposal(dao: Dao, n = 1, criteria?: readonly string[] | 
 export function unwrapEvidence(calldata: string, dao: Dao): string {
   const [request] = dao.ledger.interface.decodeFunctionData("issue", calldata);
   return (request as { evidenceHash: string }).evidenceHash;
+}
+
+/** Each call, made in turn, is refused with the custom error `error` of `contract`. */
+export async function expectEachRefused(
+  contract: BaseContract,
+  error: string,
+  calls: ReadonlyArray<() => Promise<unknown>>,
+): Promise<void> {
+  for (const call of calls) await expect(call()).to.be.revertedWithCustomError(contract, error);
 }
 
 /** Integer square root (floor), as OpenZeppelin's Math.sqrt. */

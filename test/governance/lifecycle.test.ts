@@ -132,12 +132,7 @@ describe("Climate DAO lifecycles", function () {
 
       const tooLong = unwrap(changeGovernorSetting({ governor: g, setting: "lateQuorumExtension", value: 8n * DAY }));
       const helper = new ProposalHelper(dao.governor, tooLong);
-      await helper.propose(dao.alice);
-      await helper.waitForSnapshot();
-      await helper.vote(dao.alice, Vote.For);
-      await helper.waitForDeadline();
-      await helper.queue();
-      await helper.waitForEta();
+      await helper.queueForExecution(dao.alice, [[dao.alice, Vote.For]]);
       await expect(helper.execute())
         .to.be.revertedWithCustomError(dao.governor, "GovernorPreventLateQuorumVoteExtensionTooLarge")
         .withArgs(8n * DAY, 7n * DAY);

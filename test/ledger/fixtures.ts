@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { TypedDataDomain } from "ethers";
+import type { Addressable, TypedDataDomain } from "ethers";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { CarbonLedger } from "../../typechain-types";
 import type { Attestation, IssueRequest } from "../../scripts/ledger/attestation";
@@ -91,6 +91,16 @@ export function retirement(
     ...overrides,
   };
 }
+
+/** The Issued event's arguments for `request` issued as `id` by `issuer`: the receipt repeats the request. */
+export const issuedEventArgs = (id: bigint, issuer: string, request: IssueRequest) => [
+  id, issuer, request.issuee, request.tokenType, request.amount, request.fromDate, request.thruDate, request.evidenceHash,
+];
+
+/** The Retired event's arguments: `amount` of `id` retired from `holder` by `operator`, with every field of `claim`. */
+export const retiredEventArgs = (holder: string, id: bigint, operator: string | Addressable, amount: bigint, claim: RetirementInput) => [
+  holder, id, claim.beneficiary, operator, amount, claim.beneficiaryNameCommitment, claim.fromDate, claim.thruDate, claim.reason,
+];
 
 /** Deploys the ledger with every role granted to a named signer. */
 export async function deployLedger() {

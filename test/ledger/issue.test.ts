@@ -11,6 +11,7 @@ import {
   freshRecord,
   issueRequest,
   issued,
+  issuedEventArgs,
   issuerOf,
   MAX_AMOUNT,
   requestId,
@@ -50,21 +51,8 @@ function shouldBehaveLikeIssuable(tokenType: TokenTypeCode, name: string) {
 
       expect(await f.ledger.connect(issuer).issue.staticCall(request)).to.equal(id);
       const tx = f.ledger.connect(issuer).issue(request);
-      await expect(tx)
-        .to.emit(f.ledger, "Issued")
-        .withArgs(
-          id,
-          issuer.address,
-          f.acme.address,
-          tokenType,
-          request.amount,
-          request.fromDate,
-          request.thruDate,
-          request.evidenceHash,
-        );
-      await expect(tx)
-        .to.emit(f.ledger, "TransferSingle")
-        .withArgs(issuer.address, ZeroAddress, f.acme.address, id, request.amount);
+      await expect(tx).to.emit(f.ledger, "Issued").withArgs(...issuedEventArgs(id, issuer.address, request));
+      await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(issuer.address, ZeroAddress, f.acme.address, id, request.amount);
 
       const record = await f.ledger.recordOf(id);
       expect(record.issuer).to.equal(issuer.address);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ZeroAddress } from "ethers";
 import { utc } from "../helpers/dates";
 import { expectNoChange } from "../helpers/state";
@@ -10,12 +11,14 @@ import {
   issueRequest,
   issued,
   nameCommitment,
+  retiredEventArgs,
   retirement,
   supplyOf,
   totalsOf,
   TokenType,
   type TokenTypeCode,
 } from "./fixtures";
+import type { LedgerFixture, RetirementInput } from "./fixtures";
 
 /** Alice holds 100 of a fresh token of `tokenType`; `state` reads everything a retirement may change. */
 async function aliceHolds(tokenType: TokenTypeCode) {
@@ -28,6 +31,19 @@ async function aliceHolds(tokenType: TokenTypeCode) {
     acme2024: await totalsOf(f.ledger, f.acme, 2024),
   });
   return { f, id, state };
+}
+
+/**
+ * `caller` retires `amount` of Alice's `id` with `claim`: the receipt is a Retired event with every field, naming
+ * `caller` as operator, and the amount leaves Alice's balance (a burn by `caller`).
+ */
+async function expectRetiredBy(
+  caller: HardhatEthersSigner,
+  { f, id, amount, claim }: { f: LedgerFixture; id: bigint; amount: bigint; claim: RetirementInput },
+): Promise<void> {
+  const tx = f.ledger.connect(caller).retire(f.alice.address, id, amount, claim);
+  await expect(tx).to.emit(f.ledger, "Retired").withArgs(...retiredEventArgs(f.alice.address, id, caller.address, amount, claim));
+  await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(caller.address, f.alice.address, ZeroAddress, id, amount);
 }
 
 /** Retirement rules shared by RECs and offsets. */
@@ -44,21 +60,7 @@ function shouldBehaveLikeRetirable(tokenType: TokenTypeCode, name: string) {
         thruDate: utc("2024-06-30"),
         reason: "Scope 2, H1 2024",
       });
-      const tx = f.ledger.connect(f.alice).retire(f.alice.address, id, 30n, claim);
-      await expect(tx)
-        .to.emit(f.ledger, "Retired")
-        .withArgs(
-          f.alice.address,
-          id,
-          f.acme.address,
-          f.alice.address,
-          30n,
-          claim.beneficiaryNameCommitment,
-          claim.fromDate,
-          claim.thruDate,
-          claim.reason,
-        );
-      await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(f.alice.address, f.alice.address, ZeroAddress, id, 30n);
+      await expectRetiredBy(f.alice, { f, id, amount: 30n, claim });
 
       expect(await f.ledger.balanceOf(f.alice.address, id)).to.equal(70n);
       expect(await f.ledger.retiredOf(id)).to.equal(30n);
@@ -85,23 +87,7 @@ function shouldBehaveLikeRetirable(tokenType: TokenTypeCode, name: string) {
       const { f, id } = await aliceHolds(tokenType);
       await f.ledger.connect(f.alice).setApprovalForAll(f.bob.address, true);
       const claim = retirement({ beneficiary: f.acme.address });
-      const tx = f.ledger.connect(f.bob).retire(f.alice.address, id, 25n, claim);
-      await expect(tx)
-        .to.emit(f.ledger, "Retired")
-        .withArgs(
-          f.alice.address,
-          id,
-          f.acme.address,
-          f.bob.address,
-          25n,
-          claim.beneficiaryNameCommitment,
-          claim.fromDate,
-          claim.thruDate,
-          claim.reason,
-        );
-      await expect(tx)
-        .to.emit(f.ledger, "TransferSingle")
-        .withArgs(f.bob.address, f.alice.address, ZeroAddress, id, 25n);
+      await expectRetiredBy(f.bob, { f, id, amount: 25n, claim });
       expect(await f.ledger.retiredBy(f.alice.address, id)).to.equal(25n);
       expect(await f.ledger.retiredBy(f.bob.address, id)).to.equal(0n);
     });
@@ -207,17 +193,7 @@ describe("retire", function () {
     const call = f.ledger.interface.encodeFunctionData("retire", [f.alice.address, id, 4n, claim]);
     await expect(operator.connect(f.bob).execute(f.ledger.target, call))
       .to.emit(f.ledger, "Retired")
-      .withArgs(
-        f.alice.address,
-        id,
-        f.acme.address,
-        operator.target,
-        4n,
-        claim.beneficiaryNameCommitment,
-        claim.fromDate,
-        claim.thruDate,
-        claim.reason,
-      );
+      .withArgs(...retiredEventArgs(f.alice.address, id, operator.target, 4n, claim));
     expect(await f.ledger.retiredBy(f.alice.address, id)).to.equal(4n);
   });
 

@@ -13,6 +13,7 @@ import {
   totalsOf,
   TokenType,
 } from "./fixtures";
+import type { LedgerFixture } from "./fixtures";
 
 /** Alice holds 100 of a REC; Acme has 500 g of audited emissions for 2024. */
 async function holdings() {
@@ -27,14 +28,23 @@ async function holdings() {
   return { f, rec, debt, state };
 }
 
+/**
+ * The revoker revokes `amount` of `id` from `holder` for `reason`: a Revoked event with every field (no proposal:
+ * proposal id 0), and the amount burned from the holder by the revoker.
+ */
+async function expectRevoked(
+  f: LedgerFixture,
+  { holder, id, amount, reason }: { holder: { address: string }; id: bigint; amount: bigint; reason: string },
+): Promise<void> {
+  const tx = f.ledger.connect(f.revoker).revoke(holder.address, id, amount, reason);
+  await expect(tx).to.emit(f.ledger, "Revoked").withArgs(holder.address, id, f.revoker.address, amount, 0n, reason);
+  await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(f.revoker.address, holder.address, ZeroAddress, id, amount);
+}
+
 describe("revoke", function () {
   it("removes an available amount from the holder, records why, and keeps the supply balanced", async function () {
     const { f, rec } = await holdings();
-    const tx = f.ledger.connect(f.revoker).revoke(f.alice.address, rec, 30n, "fraudulent meter data");
-    await expect(tx)
-      .to.emit(f.ledger, "Revoked")
-      .withArgs(f.alice.address, rec, f.revoker.address, 30n, 0n, "fraudulent meter data");
-    await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(f.revoker.address, f.alice.address, ZeroAddress, rec, 30n);
+    await expectRevoked(f, { holder: f.alice, id: rec, amount: 30n, reason: "fraudulent meter data" });
     expect(await f.ledger.balanceOf(f.alice.address, rec)).to.equal(70n);
     expect(await f.ledger.revokedOf(rec)).to.equal(30n);
     expect(await f.ledger.retiredOf(rec)).to.equal(0n);
@@ -51,11 +61,7 @@ describe("revoke", function () {
 
   it("revokes audited emissions from the emitter and takes them out of its year totals", async function () {
     const { f, debt } = await holdings();
-    const tx = f.ledger.connect(f.revoker).revoke(f.acme.address, debt, 200n, "auditor error");
-    await expect(tx)
-      .to.emit(f.ledger, "Revoked")
-      .withArgs(f.acme.address, debt, f.revoker.address, 200n, 0n, "auditor error");
-    await expect(tx).to.emit(f.ledger, "TransferSingle").withArgs(f.revoker.address, f.acme.address, ZeroAddress, debt, 200n);
+    await expectRevoked(f, { holder: f.acme, id: debt, amount: 200n, reason: "auditor error" });
     expect(await f.ledger.balanceOf(f.acme.address, debt)).to.equal(300n);
     const totals = await totalsOf(f.ledger, f.acme, 2024);
     expect(totals.emissions).to.equal(300n);

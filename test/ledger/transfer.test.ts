@@ -106,6 +106,12 @@ function shouldBehaveLikeTransferable(tokenType: TokenTypeCode, name: string) {
         return ctx;
       }
 
+      /** Alice sends Bob 1 of `id`: refused with LedgerUnregisteredParticipant naming `unregistered`. */
+      const aliceToBobRefusedFor = (f: LedgerFixture, id: bigint, unregistered: { address: string }) =>
+        expect(f.ledger.connect(f.alice).safeTransferFrom(f.alice.address, f.bob.address, id, 1n, "0x"))
+          .to.be.revertedWithCustomError(f.ledger, "LedgerUnregisteredParticipant")
+          .withArgs(unregistered.address);
+
       it("moves tokens between registered participants", async function () {
         const { f, id } = await limited();
         await f.ledger.connect(f.registrar).setParticipant(f.alice.address, true);
@@ -117,26 +123,16 @@ function shouldBehaveLikeTransferable(tokenType: TokenTypeCode, name: string) {
       it("reverts with LedgerUnregisteredParticipant for an unregistered receiver", async function () {
         const { f, id, balances } = await limited();
         await f.ledger.connect(f.registrar).setParticipant(f.alice.address, true);
-        await expectNoChange(balances, () =>
-          expect(f.ledger.connect(f.alice).safeTransferFrom(f.alice.address, f.bob.address, id, 1n, "0x"))
-            .to.be.revertedWithCustomError(f.ledger, "LedgerUnregisteredParticipant")
-            .withArgs(f.bob.address),
-        );
+        await expectNoChange(balances, () => aliceToBobRefusedFor(f, id, f.bob));
       });
 
       it("reverts with LedgerUnregisteredParticipant for an unregistered sender, also when unregistered later", async function () {
         const { f, id, balances } = await limited();
         await f.ledger.connect(f.registrar).setParticipant(f.bob.address, true);
-        await expectNoChange(balances, () =>
-          expect(f.ledger.connect(f.alice).safeTransferFrom(f.alice.address, f.bob.address, id, 1n, "0x"))
-            .to.be.revertedWithCustomError(f.ledger, "LedgerUnregisteredParticipant")
-            .withArgs(f.alice.address),
-        );
+        await expectNoChange(balances, () => aliceToBobRefusedFor(f, id, f.alice));
         await f.ledger.connect(f.registrar).setParticipant(f.alice.address, true);
         await f.ledger.connect(f.registrar).setParticipant(f.alice.address, false);
-        await expect(f.ledger.connect(f.alice).safeTransferFrom(f.alice.address, f.bob.address, id, 1n, "0x"))
-          .to.be.revertedWithCustomError(f.ledger, "LedgerUnregisteredParticipant")
-          .withArgs(f.alice.address);
+        await aliceToBobRefusedFor(f, id, f.alice);
       });
 
       it("applies to batch transfers", async function () {

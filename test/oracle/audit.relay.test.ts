@@ -1,31 +1,20 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import type { RelayOptions } from "../../scripts/oracle/relay";
 import { RELAY_DEFAULTS, relay } from "../../scripts/oracle/relay";
 import { memoryReporter } from "../../scripts/oracle/reporter";
 import { partiesFile } from "../../scripts/oracle/sample";
-import type { Node } from "./helpers/node";
-import { deployLedger, devWallet, startNode } from "./helpers/node";
+import { deployLedger, devWallet } from "./helpers/node";
+import { localNode } from "./helpers/setup";
 import { goodRecord } from "./helpers/records";
 
 const SALT = "audit-test-salt-0123456789abcdef";
 
 describe("oracle audit in the relay @slow", function () {
   this.timeout(180_000);
-  let node: Node;
-  let tmp: string;
+  const local = localNode("oracle-audit-");
   const auditor = devWallet(1);
-
-  before(async function () {
-    node = await startNode();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oracle-audit-"));
-  });
-  after(async function () {
-    await node?.stop();
-    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
-  });
 
   // Two DE bills of March 2023: 10,000 kWh each x 338 g/kWh (EEA co2-emission-intensity-6, DE 2019) = 3,380 kg.
   // The second declares 4,000 kg: 18.3 % above the recomputation.
@@ -35,15 +24,15 @@ describe("oracle audit in the relay @slow", function () {
   ];
 
   async function run(audit: RelayOptions["audit"]) {
-    const ledger = await deployLedger(node.provider, [auditor.address]);
-    const dir = fs.mkdtempSync(path.join(tmp, "run-"));
+    const ledger = await deployLedger(local.node.provider, [auditor.address]);
+    const dir = fs.mkdtempSync(path.join(local.tmp, "run-"));
     const file = path.join(dir, "records.json");
     fs.writeFileSync(file, JSON.stringify(records));
     const parties = path.join(dir, "parties.json");
     fs.writeFileSync(parties, JSON.stringify(partiesFile([{ partyId: "acme-manufacturing", utilities: [] }])));
     const reporter = memoryReporter([auditor.privateKey]);
     const summary = await relay({
-      ...RELAY_DEFAULTS, source: { kind: "file", file }, partiesFile: parties, salt: SALT, rpcUrl: node.url, network: "localhost",
+      ...RELAY_DEFAULTS, source: { kind: "file", file }, partiesFile: parties, salt: SALT, rpcUrl: local.node.url, network: "localhost",
       ledger: await ledger.getAddress(), privateKey: auditor.privateKey, attesterKeys: [], dryRun: false, writeBack: false,
       journalFile: path.join(dir, "journal.jsonl"), quarantineFile: path.join(dir, "quarantine.jsonl"), pollMs: 50, reporter, audit,
     });

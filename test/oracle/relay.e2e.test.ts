@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
@@ -15,8 +14,8 @@ import { PARTIES as CHAINCODE_PARTIES, chaincodeRecords } from "./helpers/chainc
 import { makePki, startFabric } from "./helpers/fabric-server";
 import { goodRecord } from "./helpers/records";
 import { expectedMonthlyTotals, idOfTotal, runOracle, summaryOf } from "./helpers/oracle";
-import type { Node } from "./helpers/node";
-import { deployLedger, devWallet, startNode } from "./helpers/node";
+import { deployLedger, devWallet } from "./helpers/node";
+import { localNode } from "./helpers/setup";
 
 const SAMPLE_JSON = SAMPLE_FILES[0] as string;
 const SAMPLE_CSV = SAMPLE_FILES[1] as string;
@@ -25,31 +24,21 @@ const sample = (JSON.parse(fs.readFileSync(SAMPLE_JSON, "utf8")) as { Record: Re
 
 describe("oracle end to end @slow", function () {
   this.timeout(180_000);
-  let node: Node;
-  let tmp: string;
+  const local = localNode("oracle-e2e-");
   const auditor = devWallet(1);
-
-  before(async function () {
-    node = await startNode();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oracle-e2e-"));
-  });
-  after(async function () {
-    await node?.stop();
-    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
-  });
 
   /** The fixture of this area: a fresh ledger with an emissions auditor, and relay options against it. */
   async function deployed(): Promise<{ ledger: CarbonLedger; options: (over?: Partial<RelayOptions>) => RelayOptions; reporter: ReturnType<typeof memoryReporter> }> {
-    const ledger = await deployLedger(node.provider, [auditor.address]);
+    const ledger = await deployLedger(local.node.provider, [auditor.address]);
     const address = await ledger.getAddress();
     const reporter = memoryReporter([auditor.privateKey]);
-    const run = fs.mkdtempSync(path.join(tmp, "run-"));
+    const run = fs.mkdtempSync(path.join(local.tmp, "run-"));
     const options = (over: Partial<RelayOptions> = {}): RelayOptions => ({
       ...RELAY_DEFAULTS,
       source: { kind: "file", file: SAMPLE_JSON },
       partiesFile: SAMPLE_PARTIES,
       salt: undefined,
-      rpcUrl: node.url,
+      rpcUrl: local.node.url,
       network: "localhost",
       ledger: address,
       privateKey: auditor.privateKey,
@@ -91,14 +80,14 @@ describe("oracle end to end @slow", function () {
     it("mints nothing on a second run without its journal: the chain says all are minted", async function () {
       const { options } = await deployed();
       const first = await relay(options());
-      const again = await relay(options({ journalFile: path.join(tmp, `fresh-${Date.now()}.jsonl`) }));
+      const again = await relay(options({ journalFile: path.join(local.tmp, `fresh-${Date.now()}.jsonl`) }));
       expect(again).to.include({ minted: 0, skippedAlreadyMinted: first.totals, transactions: 0 });
     });
 
     it("gives the same evidence from the CSV export as from the JSON export", async function () {
       const { options } = await deployed();
       const json = await relay(options());
-      const csv = await relay(options({ source: { kind: "file", file: SAMPLE_CSV }, journalFile: path.join(tmp, `csv-${Date.now()}.jsonl`) }));
+      const csv = await relay(options({ source: { kind: "file", file: SAMPLE_CSV }, journalFile: path.join(local.tmp, `csv-${Date.now()}.jsonl`) }));
       expect(csv).to.include({ minted: 0, skippedAlreadyMinted: json.minted, totalGrams: json.totalGrams });
     });
 
@@ -116,7 +105,7 @@ describe("oracle end to end @slow", function () {
       const { ledger, options } = await deployed();
       const monthly = await relay(options());
       const before = await ledger.queryFilter(ledger.filters.Issued());
-      const yearly = await relay(options({ period: "year", journalFile: path.join(tmp, `year-${Date.now()}.jsonl`) }));
+      const yearly = await relay(options({ period: "year", journalFile: path.join(local.tmp, `year-${Date.now()}.jsonl`) }));
       expect(monthly.conflicts).to.equal(0);
       expect(yearly.minted).to.equal(0);
       expect(yearly.conflicts).to.equal(yearly.totals);
@@ -129,11 +118,11 @@ describe("oracle end to end @slow", function () {
       const [first] = expectedMonthlyTotals(sample, DEMO_SALT);
       if (first === undefined) throw new Error("no totals");
       // A squatter with the auditor role issues other figures under the same evidence, for the same emitter.
-      await (await ledger.connect(devWallet(1, node.provider)).issue({
+      await (await ledger.connect(devWallet(1, local.node.provider)).issue({
         tokenType: 3, issuee: sampleAddress(first.partyId), amount: first.grams + 1n, fromDate: first.fromDate,
         thruDate: first.thruDate, evidenceHash: first.evidenceHash, records: [keccak256(toUtf8Bytes("squatter"))], metadata: "",
       })).wait();
-      const journalFile = path.join(tmp, `squat-${Date.now()}.jsonl`);
+      const journalFile = path.join(local.tmp, `squat-${Date.now()}.jsonl`);
       const summary = await relay(options({ journalFile }));
       expect(summary.conflicts).to.equal(1);
       expect(summary.conflictList[0]).to.include({ evidenceHash: first.evidenceHash });
@@ -145,11 +134,11 @@ describe("oracle end to end @slow", function () {
     it("exits 4 and names the conflict on stderr from the command line", async function () {
       const { ledger } = await deployed();
       const address = await ledger.getAddress();
-      const args = ["--file", SAMPLE_JSON, "--parties", SAMPLE_PARTIES, "--rpc-url", node.url, "--ledger", address, "--poll", "50"];
+      const args = ["--file", SAMPLE_JSON, "--parties", SAMPLE_PARTIES, "--rpc-url", local.node.url, "--ledger", address, "--poll", "50"];
       const env = { ORACLE_PRIVATE_KEY: auditor.privateKey };
-      const month = await runOracle([...args, "--journal", path.join(tmp, `m-${Date.now()}.jsonl`)], env);
+      const month = await runOracle([...args, "--journal", path.join(local.tmp, `m-${Date.now()}.jsonl`)], env);
       expect(month.code).to.equal(0);
-      const year = await runOracle([...args, "--period", "year", "--journal", path.join(tmp, `y-${Date.now()}.jsonl`)], env);
+      const year = await runOracle([...args, "--period", "year", "--journal", path.join(local.tmp, `y-${Date.now()}.jsonl`)], env);
       expect(year.code).to.equal(4);
       expect(year.stderr).to.match(/CONFLICT total 0x[0-9a-f]{64}/);
     });
@@ -160,7 +149,7 @@ describe("oracle end to end @slow", function () {
     const rawIds = CHAINCODE_PARTIES.map((p) => p.partyId);
     const salt = "chaincode e2e salt, test only";
     const partiesPath = () => {
-      const file = path.join(tmp, `chaincode-parties-${Date.now()}.json`);
+      const file = path.join(local.tmp, `chaincode-parties-${Date.now()}.json`);
       fs.writeFileSync(file, JSON.stringify({ parties: partiesFile(CHAINCODE_PARTIES) }));
       return file;
     };
@@ -175,7 +164,7 @@ describe("oracle end to end @slow", function () {
     for (const [name, content] of [["a query dump [{Key, Record}]", asQueryDump(records)], ["the REST export", asRestExport(records)]] as const) {
       it(`are read from ${name} with nothing quarantined and minted exactly`, async function () {
         const { ledger, options } = await deployed();
-        const file = path.join(tmp, `chaincode-${Date.now()}.json`);
+        const file = path.join(local.tmp, `chaincode-${Date.now()}.json`);
         fs.writeFileSync(file, JSON.stringify(content));
         await expectMintedExactly(ledger, await relay(options({ source: { kind: "file", file }, salt, partiesFile: partiesPath() })));
       });
@@ -187,7 +176,7 @@ describe("oracle end to end @slow", function () {
       const marked = JSON.parse(JSON.stringify(records)) as Record<string, unknown>[];
       (marked[0] as Record<string, unknown>).tokenId = "0x0000000000000000000000000000000000000000:0x01";
       (marked[1] as Record<string, unknown>).tokenId = `${address}:0x01`;
-      const file = path.join(tmp, `marked-${Date.now()}.json`);
+      const file = path.join(local.tmp, `marked-${Date.now()}.json`);
       fs.writeFileSync(file, JSON.stringify(asQueryDump(marked as SampleRecord[])));
       const summary = await relay(options({ source: { kind: "file", file }, salt, partiesFile: partiesPath() }));
       expect(summary).to.include({ alreadyTokenised: 0, conflicts: 2, quarantined: 0 });
@@ -201,7 +190,7 @@ describe("oracle end to end @slow", function () {
       const before = JSON.parse(JSON.stringify(records)) as Record<string, unknown>[];
       const fabric = await startFabric(pki, state);
       const pem = (name: string, text: string) => {
-        const file = path.join(tmp, `${name}.pem`);
+        const file = path.join(local.tmp, `${name}.pem`);
         fs.writeFileSync(file, text);
         return file;
       };
@@ -233,7 +222,7 @@ describe("oracle end to end @slow", function () {
         } finally {
           open.value.close();
         }
-        const again = await relay(options({ source, writeBack: true, salt, partiesFile: parties, journalFile: path.join(tmp, `fab-${Date.now()}.jsonl`) }));
+        const again = await relay(options({ source, writeBack: true, salt, partiesFile: parties, journalFile: path.join(local.tmp, `fab-${Date.now()}.jsonl`) }));
         expect(again).to.include({ alreadyTokenised: 97, conflicts: 0, totals: 0, minted: 0, writtenBack: 0 });
       } finally {
         await fabric.stop();
@@ -245,7 +234,7 @@ describe("oracle end to end @slow", function () {
     it("mints through issueAttestedBatch with the threshold of auditor signatures, sent by a relayer without the role", async function () {
       const a = devWallet(2);
       const b = devWallet(3);
-      const ledger = await deployLedger(node.provider, [a.address, b.address]);
+      const ledger = await deployLedger(local.node.provider, [a.address, b.address]);
       await (await ledger.setAttestationThreshold(2)).wait();
       const { options } = await deployed();
       const summary = await relay(options({ ledger: await ledger.getAddress(), privateKey: devWallet(4).privateKey, attesterKeys: [a.privateKey, b.privateKey] }));
@@ -260,7 +249,7 @@ describe("oracle end to end @slow", function () {
 
     it("refuses fewer attesters than the threshold, naming the variable", async function () {
       const a = devWallet(2);
-      const ledger = await deployLedger(node.provider, [a.address]);
+      const ledger = await deployLedger(local.node.provider, [a.address]);
       await (await ledger.setAttestationThreshold(2)).wait();
       const { options } = await deployed();
       await expectRejection(relay(options({ ledger: await ledger.getAddress(), attesterKeys: [a.privateKey] })), /ORACLE_ATTESTER_KEYS: 1 distinct auditors, the ledger needs 2/);
@@ -278,7 +267,7 @@ describe("oracle end to end @slow", function () {
     it("exits 0, prints a summary and never the key", async function () {
       const { options } = await deployed();
       const o = options();
-      const run = await runOracle(["--rpc-url", node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env());
+      const run = await runOracle(["--rpc-url", local.node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env());
       expect(run.code, run.stderr).to.equal(0);
       expect(summaryOf(run)).to.include({ minted: 72 });
       const everything = run.stdout + run.stderr + fs.readFileSync(o.journalFile as string, "utf8");
@@ -288,12 +277,12 @@ describe("oracle end to end @slow", function () {
     it("exits 3 when records were quarantined, and writes each with its reasons", async function () {
       const { options } = await deployed();
       const o = options();
-      const file = path.join(tmp, "bad.json");
+      const file = path.join(local.tmp, "bad.json");
       fs.writeFileSync(file, JSON.stringify([goodRecord({ uuid: "ok-1", partyId: fabricPartyId("acme-manufacturing") }), goodRecord({ uuid: "bad-1", emissionsUom: "lbs" }), goodRecord({ uuid: "bad-2", partyId: fabricPartyId("nobody") })]));
       const salt = "a secret salt for this test";
-      const parties = path.join(tmp, "parties.json");
+      const parties = path.join(local.tmp, "parties.json");
       fs.writeFileSync(parties, JSON.stringify({ "acme-manufacturing": sampleAddress("acme-manufacturing") }));
-      const run = await runOracle(["--file", file, "--parties", parties, "--rpc-url", node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env({ ORACLE_PARTY_SALT: salt }));
+      const run = await runOracle(["--file", file, "--parties", parties, "--rpc-url", local.node.url, "--ledger", o.ledger as string, "--journal", o.journalFile as string, "--quarantine", o.quarantineFile], env({ ORACLE_PARTY_SALT: salt }));
       expect(run.code, run.stderr).to.equal(3);
       expect(summaryOf(run)).to.include({ quarantined: 2, minted: 1 });
       const q = fs.readFileSync(o.quarantineFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { reasons: string[] });
@@ -311,9 +300,9 @@ describe("oracle end to end @slow", function () {
     });
 
     it("exits 2 without ORACLE_PARTY_SALT for anything but the bundled sample", async function () {
-      const file = path.join(tmp, "copy.json");
+      const file = path.join(local.tmp, "copy.json");
       fs.copyFileSync(SAMPLE_JSON, file);
-      const run = await runOracle(["--file", file, "--rpc-url", node.url], env());
+      const run = await runOracle(["--file", file, "--rpc-url", local.node.url], env());
       expect(run.code).to.equal(2);
       expect(run.stderr).to.contain("ORACLE_PARTY_SALT is not set");
     });
@@ -321,7 +310,7 @@ describe("oracle end to end @slow", function () {
     it("exits 2 for a malformed key without echoing it", async function () {
       const { options } = await deployed();
       const bad = "0x" + "zz".repeat(32);
-      const run = await runOracle(["--rpc-url", node.url, "--ledger", options().ledger as string], env({ ORACLE_PRIVATE_KEY: bad }));
+      const run = await runOracle(["--rpc-url", local.node.url, "--ledger", options().ledger as string], env({ ORACLE_PRIVATE_KEY: bad }));
       expect(run.code).to.equal(2);
       expect(run.stderr).to.contain("ORACLE_PRIVATE_KEY: not a 32-byte hex private key");
       expect(run.stdout + run.stderr).to.not.contain("zzzzzzzz");

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { formatUnits, parseUnits } from "ethers";
-import type { ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../../typechain-types";
+import type { CarbonLedger, ClaimsRegistry, ClimateGovernor, Timelock, VotingToken } from "../../../typechain-types";
 import type { Proposal } from "../../governance/proposals";
 import type { Parsed } from "../../lib/units";
 import { existingIssuance } from "../../ledger/existing";
@@ -11,7 +11,7 @@ import {
   parseTokenType, parseYear,
 } from "../lib/args";
 import { action, opt, optional, withCommon } from "../lib/command";
-import type { Context } from "../lib/context";
+import type { Context, GlobalOptions } from "../lib/context";
 import { abiOf, connect, sendTx, suiteContract } from "../lib/context";
 import type { ContractName } from "../../lib/deployment";
 import { UsageError, need } from "../lib/errors";
@@ -163,6 +163,15 @@ function shaped(opts: Record<string, unknown>, built: Proposal, defaultCriteria?
   };
 }
 
+/** The token a revoke or void proposal is about: connects, checks that `id` names a token, and reads its type. */
+async function tokenToPropose(g: GlobalOptions, id: bigint): Promise<{ ctx: Context; ledger: CarbonLedger; tokenType: number }> {
+  const ctx = await connect(g);
+  const ledger = await ledgerOf(ctx);
+  await requireToken(ledger, id);
+  const tokenType = Number((await ledger.recordOf(id)).tokenType);
+  return { ctx, ledger, tokenType };
+}
+
 /** Sends a proposal after checking the proposer's votes; prints its id (and `extra` fields, e.g. the token id). */
 async function propose(ctx: Context, proposal: Proposal, extra: Record<string, unknown> = {}): Promise<void> {
   const governor = await governorOf(ctx);
@@ -303,10 +312,7 @@ export function registerDao(program: Command): void {
       const id = need(parseTokenId(opt(opts, "id")));
       const reason = need(parseText(opt(opts, "reason"), "--reason"));
       need(parseCriteria(optional(opts, "criteria")));
-      const ctx = await connect(g);
-      const ledger = await ledgerOf(ctx);
-      await requireToken(ledger, id);
-      const tokenType = Number((await ledger.recordOf(id)).tokenType);
+      const { ctx, ledger, tokenType } = await tokenToPropose(g, id);
       const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
       const { revokeIssuance } = await builders();
       const built = need(revokeIssuance({
@@ -330,10 +336,7 @@ export function registerDao(program: Command): void {
       if (year > 65_535) throw new UsageError(`--year "${opt(opts, "year")}": expected a year such as 2025`);
       const reason = need(parseText(opt(opts, "reason"), "--reason"));
       need(parseCriteria(optional(opts, "criteria")));
-      const ctx = await connect(g);
-      const ledger = await ledgerOf(ctx);
-      await requireToken(ledger, id);
-      const tokenType = Number((await ledger.recordOf(id)).tokenType);
+      const { ctx, ledger, tokenType } = await tokenToPropose(g, id);
       if (tokenType === 3) throw new UsageError(`--id ${idHex(id)}: audited emissions are never retired; revoke them with \`dao propose revoke\``);
       const amount = need(parseAmountFor(tokenType, opt(opts, "amount")));
       const left = await ledger.retiredFor(id, holder, beneficiary, year);

@@ -9,6 +9,8 @@ import {ClaimsRegistry} from "../../../contracts/governance/ClaimsRegistry.sol";
 import {ClimateGovernor} from "../../../contracts/governance/ClimateGovernor.sol";
 import {Timelock} from "../../../contracts/governance/Timelock.sol";
 import {VotingToken} from "../../../contracts/governance/VotingToken.sol";
+import {Calendar} from "../utils/Calendar.sol";
+import {Handler} from "../utils/Handler.sol";
 import {vm} from "../utils/Vm.sol";
 
 /**
@@ -24,7 +26,7 @@ import {vm} from "../utils/Vm.sol";
  * verdict recorded outside an execution, a direct timelock execution that succeeded, a verdict whose frozen figures
  * differ from the live ones at its execution or whose proposal id is not the executing one.
  */
-contract ClaimsHandler {
+contract ClaimsHandler is Handler {
     uint256 public constant MAX_PROPOSALS = 12;
     uint16 public constant FIRST_YEAR = 2021;
 
@@ -51,8 +53,6 @@ contract ClaimsHandler {
     address[] private _members;
     mapping(uint16 year => uint256) public offsetOf; // the company's offset token of each vintage
 
-    uint256 public now_;
-
     Proposal[] private _proposals;
     mapping(uint256 proposalId => uint256) public ghostWeightCast;
     uint256[] private _claims;
@@ -64,9 +64,6 @@ contract ClaimsHandler {
     uint256 public misattributedVerdicts; // a verdict's proposal id is not the executing proposal's
     uint256 public unfaithfulFreezes; // frozen figures differ from the live ones at the execution
 
-    mapping(bytes32 action => uint256) public calls;
-    mapping(bytes32 outcome => uint256) public outcomes;
-    uint256 public totalCalls;
     uint256 public lastVerdict; // index + 1 in _verdicts of the latest (0: none)
     uint256 public lastProposal; // index + 1 in _proposals of the latest voted or created (0: none)
 
@@ -90,7 +87,6 @@ contract ClaimsHandler {
         auditor = auditor_;
         _members = members_;
         for (uint16 i = 0; i < 3; ++i) offsetOf[FIRST_YEAR + i] = offsets[i];
-        now_ = block.timestamp;
     }
 
     // ---- views for the invariants -------------------------------------------------------------------------------
@@ -212,8 +208,7 @@ contract ClaimsHandler {
     /// @notice Time passes: up to two days.
     function warp(uint256 seconds_) external {
         _start("warp");
-        now_ += 1 + seconds_ % 2 days;
-        vm.warp(now_);
+        _advance(seconds_, 2 days);
     }
 
     // ---- attacks --------------------------------------------------------------------------------------------------
@@ -225,8 +220,7 @@ contract ClaimsHandler {
     function drift(uint256 seed, uint256 amount) external {
         _start("drift");
         uint16 year = FIRST_YEAR + uint16(seed % 3);
-        uint40 fromDate = _startOfYear(year);
-        uint40 thruDate = _startOfYear(year + 1) - 1;
+        (uint40 fromDate, uint40 thruDate) = Calendar.wholeYear(year);
         if ((seed >> 8) % 3 == 0) {
             bytes32[] memory records = new bytes32[](1);
             records[0] = keccak256(abi.encode("drift record", totalCalls));
@@ -289,23 +283,8 @@ contract ClaimsHandler {
         calldatas[0] = data;
     }
 
-    function _start(bytes32 action) private {
-        ++calls[action];
-        ++totalCalls;
-        vm.warp(now_);
-    }
-
-    function _outcome(bytes32 outcome) private {
-        ++outcomes[outcome];
-    }
-
     function _member(uint256 seed) private view returns (address) {
         return _members[seed % _members.length];
-    }
-
-    function _startOfYear(uint16 year) private pure returns (uint40) {
-        uint256 n = uint256(year) - 1;
-        return uint40((365 * n + n / 4 - n / 100 + n / 400 - 719_162) * 1 days);
     }
 
     function _str(uint256 n) private pure returns (string memory) {

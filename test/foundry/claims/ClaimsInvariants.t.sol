@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
-import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {ICarbonLedger} from "../../../contracts/ledger/ICarbonLedger.sol";
 import {CarbonLedger} from "../../../contracts/ledger/CarbonLedger.sol";
 import {IClaimsRegistry} from "../../../contracts/governance/IClaimsRegistry.sol";
@@ -11,7 +9,8 @@ import {IProposalExecution} from "../../../contracts/governance/IProposalExecuti
 import {ClimateGovernor} from "../../../contracts/governance/ClimateGovernor.sol";
 import {Timelock} from "../../../contracts/governance/Timelock.sol";
 import {VotingToken} from "../../../contracts/governance/VotingToken.sol";
-import {Test} from "../utils/Test.sol";
+import {Calendar} from "../utils/Calendar.sol";
+import {DaoTest} from "../utils/DaoTest.sol";
 import {vm} from "../utils/Vm.sol";
 import {ClaimsHandler} from "./ClaimsHandler.sol";
 
@@ -26,28 +25,18 @@ import {ClaimsHandler} from "./ClaimsHandler.sol";
  * - votes never exceed the supply at a proposal's snapshot (sum of past votes, and the tally);
  * - no verdict outside an execution, no operation run on the timelock directly.
  */
-contract ClaimsInvariantsTest is Test {
-    uint256 private constant DAY = 1 days;
-
+contract ClaimsInvariantsTest is DaoTest {
     ClaimsRegistry private registry;
     ClimateGovernor private governor;
     VotingToken private token;
     ClaimsHandler private handler;
 
     function setUp() public {
-        address[] memory members = new address[](4);
-        uint256[] memory amounts = new uint256[](4);
-        for (uint256 i = 0; i < members.length; ++i) {
-            members[i] = vm.addr(0x3E30 + i);
-            amounts[i] = (4 - i) * 100e18;
-        }
+        (address[] memory members, uint256[] memory amounts) = _members(0x3E30, 4, 400e18); // 400, 300, 200, 100
         address[] memory none = new address[](0);
         Timelock timelock = new Timelock(DAY, none, none, address(this)); // temporary admin, renounced below
         token = new VotingToken("Climate DAO", "CDAO", members, amounts, address(timelock), false);
-        governor = new ClimateGovernor(
-            IVotes(address(token)), TimelockController(payable(address(timelock))), uint48(DAY), uint32(3 * DAY), 0, 10,
-            uint48(DAY), false
-        );
+        governor = _governor(token, timelock, 3 * DAY, DAY);
         timelock.grantRole(timelock.PROPOSER_ROLE(), address(governor));
         timelock.grantRole(timelock.CANCELLER_ROLE(), address(governor));
         timelock.grantRole(timelock.EXECUTOR_ROLE(), address(governor));
@@ -68,7 +57,7 @@ contract ClaimsInvariantsTest is Test {
             uint16 year = 2021 + i;
             bytes32[] memory records = new bytes32[](1);
             records[0] = keccak256(abi.encode("bill", year));
-            (uint40 fromDate, uint40 thruDate) = _wholeYear(year);
+            (uint40 fromDate, uint40 thruDate) = Calendar.wholeYear(year);
             vm.prank(auditor);
             ledger.issue(
                 ICarbonLedger.IssueRequest(
@@ -82,29 +71,25 @@ contract ClaimsInvariantsTest is Test {
             );
         }
 
-        for (uint256 i = 0; i < members.length; ++i) {
-            vm.prank(members[i]);
-            token.delegate(members[i]);
-        }
+        _delegateToSelf(token, members);
         vm.warp(block.timestamp + 1);
         handler = new ClaimsHandler(
             ledger, registry, governor, timelock, token, company, auditor, members, offsets
         );
-        targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](12);
-        actions[0] = ClaimsHandler.submitClaim.selector;
-        actions[1] = ClaimsHandler.proposeVerdict.selector;
-        actions[2] = ClaimsHandler.vote.selector;
-        actions[3] = ClaimsHandler.vote.selector;
-        actions[4] = ClaimsHandler.vote.selector;
-        actions[5] = ClaimsHandler.warp.selector;
-        actions[6] = ClaimsHandler.queue.selector;
-        actions[7] = ClaimsHandler.execute.selector;
-        actions[8] = ClaimsHandler.drift.selector;
-        actions[9] = ClaimsHandler.drift.selector;
-        actions[10] = ClaimsHandler.verdictAsTimelock.selector;
-        actions[11] = ClaimsHandler.executeOnTimelock.selector;
-        targetSelector(address(handler), actions);
+        targetActions(
+            address(handler),
+            abi.encode(
+                [
+                    // the claims and the DAO (a vote three times as often as another action)
+                    ClaimsHandler.submitClaim.selector, ClaimsHandler.proposeVerdict.selector,
+                    ClaimsHandler.vote.selector, ClaimsHandler.vote.selector, ClaimsHandler.vote.selector,
+                    ClaimsHandler.warp.selector, ClaimsHandler.queue.selector, ClaimsHandler.execute.selector,
+                    // the attacks (a drift twice as often)
+                    ClaimsHandler.drift.selector, ClaimsHandler.drift.selector,
+                    ClaimsHandler.verdictAsTimelock.selector, ClaimsHandler.executeOnTimelock.selector
+                ]
+            )
+        );
     }
 
     /// forge-config: default.invariant.runs = 20
@@ -176,14 +161,5 @@ contract ClaimsInvariantsTest is Test {
         for (uint256 i = 0; i < members.length; ++i) votes += token.getPastVotes(members[i], snapshot);
         assertLe(votes, supply, "past votes exceed the past supply");
         assertLe(against + forVotes + abstain, supply, "tally exceeds the supply at the snapshot");
-    }
-
-    function _wholeYear(uint16 year) private pure returns (uint40, uint40) {
-        return (_startOfYear(year), _startOfYear(year + 1) - 1);
-    }
-
-    function _startOfYear(uint16 year) private pure returns (uint40) {
-        uint256 n = uint256(year) - 1;
-        return uint40((365 * n + n / 4 - n / 100 + n / 400 - 719_162) * 1 days);
     }
 }

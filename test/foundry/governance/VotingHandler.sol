@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {VotingToken} from "../../../contracts/governance/VotingToken.sol";
 import {ClimateGovernor} from "../../../contracts/governance/ClimateGovernor.sol";
+import {Handler} from "../utils/Handler.sol";
 import {vm} from "../utils/Vm.sol";
 
 /**
@@ -12,9 +13,9 @@ import {vm} from "../utils/Vm.sol";
  * (to themselves, to another member or to nobody), try to transfer to one another, propose, vote, and time passes.
  * Keeps ghost state the invariants compare with the token and the governor.
  * @dev Forge calls these with fuzzed arguments; each action maps them onto valid-looking inputs and starts at the
- * handler's clock (`vm.warp(now_)`), which therefore persists across calls whatever the runner does with it.
+ * handler's clock (see {Handler}).
  */
-contract VotingHandler {
+contract VotingHandler is Handler {
     uint256 public constant MAX_PROPOSALS = 8;
     uint256 public constant MAX_TIMES = 32;
     uint256 public constant MAX_MINT = 1_000_000e18;
@@ -24,7 +25,6 @@ contract VotingHandler {
     address public immutable minter;
 
     address[] private _actors;
-    uint256 public now_;
 
     // Ghosts.
     mapping(address account => uint256) public ghostBalance; // initial + minted - burned
@@ -40,15 +40,11 @@ contract VotingHandler {
     mapping(uint256 time => uint256) public votesAt; // members' votes when the clock left `time`
     mapping(uint256 time => uint256) public supplyAt; // total supply then
 
-    mapping(bytes32 action => uint256) public calls;
-    uint256 public totalCalls;
-
     constructor(VotingToken token_, ClimateGovernor governor_, address[] memory actors_) {
         token = token_;
         governor = governor_;
         minter = token_.minter();
         _actors = actors_;
-        now_ = block.timestamp;
         for (uint256 i = 0; i < actors_.length; ++i) ghostBalance[actors_[i]] = token_.balanceOf(actors_[i]);
     }
 
@@ -94,8 +90,7 @@ contract VotingHandler {
     function burn(uint256 actorSeed, uint256 amount) external {
         _start("burn");
         address from = _actor(actorSeed);
-        uint256 balance = token.balanceOf(from);
-        amount = balance == 0 ? 0 : amount % (balance + 1);
+        amount = _upToBalance(from, amount);
         vm.prank(minter);
         token.burn(from, amount);
         ghostBalance[from] -= amount;
@@ -119,32 +114,22 @@ contract VotingHandler {
     /// @notice A member tries to send tokens to another member (must revert when non-transferable).
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 amount) external {
         _start("transfer");
-        address from = _actor(fromSeed);
-        address to = _actor(toSeed);
-        uint256 balance = token.balanceOf(from);
-        amount = balance == 0 ? 0 : amount % (balance + 1);
+        (address from, address to, uint256 value) = _move(fromSeed, toSeed, amount);
         vm.prank(from);
-        try token.transfer(to, amount) {
-            ++memberTransfers;
-            ghostBalance[from] -= amount;
-            ghostBalance[to] += amount;
+        try token.transfer(to, value) {
+            _moved(from, to, value);
         } catch {}
     }
 
     /// @notice The same through an allowance: approve, then the spender moves the owner's tokens.
     function transferFrom(uint256 ownerSeed, uint256 spenderSeed, uint256 amount) external {
         _start("transferFrom");
-        address owner = _actor(ownerSeed);
-        address spender = _actor(spenderSeed);
-        uint256 balance = token.balanceOf(owner);
-        amount = balance == 0 ? 0 : amount % (balance + 1);
+        (address owner, address spender, uint256 value) = _move(ownerSeed, spenderSeed, amount);
         vm.prank(owner);
-        token.approve(spender, amount);
+        token.approve(spender, value);
         vm.prank(spender);
-        try token.transferFrom(owner, spender, amount) {
-            ++memberTransfers;
-            ghostBalance[owner] -= amount;
-            ghostBalance[spender] += amount;
+        try token.transferFrom(owner, spender, value) {
+            _moved(owner, spender, value);
         } catch {}
     }
 
@@ -187,20 +172,38 @@ contract VotingHandler {
         votesAt[now_] = votes;
         supplyAt[now_] = token.totalSupply();
         _record(now_);
-        now_ += 1 + seconds_ % (2 days);
-        vm.warp(now_);
+        _advance(seconds_, 2 days);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    function _start(bytes32 action) private {
-        ++calls[action];
-        ++totalCalls;
-        vm.warp(now_);
-    }
-
     function _actor(uint256 seed) private view returns (address) {
         return _actors[seed % _actors.length];
+    }
+
+    /// @dev `amount` mapped into 0..`account`'s balance.
+    function _upToBalance(address account, uint256 amount) private view returns (uint256) {
+        uint256 balance = token.balanceOf(account);
+        return balance == 0 ? 0 : amount % (balance + 1);
+    }
+
+    /// @dev A member-to-member move to attempt: the two actors the seeds pick (maybe the same one), and an amount of
+    /// up to the first one's balance.
+    function _move(uint256 fromSeed, uint256 toSeed, uint256 amount)
+        private
+        view
+        returns (address from, address to, uint256 value)
+    {
+        from = _actor(fromSeed);
+        to = _actor(toSeed);
+        value = _upToBalance(from, amount);
+    }
+
+    /// @dev A member-to-member move that did not revert (a violation of non-transferability), in the ghosts.
+    function _moved(address from, address to, uint256 amount) private {
+        ++memberTransfers;
+        ghostBalance[from] -= amount;
+        ghostBalance[to] += amount;
     }
 
     /// @dev Keeps `time` (now in the past once the clock moves on) among the latest MAX_TIMES checked clocks.

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
-import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {VotingToken} from "../../../contracts/governance/VotingToken.sol";
 import {ClimateGovernor} from "../../../contracts/governance/ClimateGovernor.sol";
 import {Timelock} from "../../../contracts/governance/Timelock.sol";
-import {Test} from "../utils/Test.sol";
+import {DaoTest} from "../utils/DaoTest.sol";
 import {vm} from "../utils/Vm.sol";
 import {VotingHandler} from "./VotingHandler.sol";
 
@@ -19,9 +17,8 @@ import {VotingHandler} from "./VotingHandler.sol";
  * refuses a delegation to another account (probed in setUp), or when forced with VOTING_SELF_DELEGATION_ONLY=true
  * (on the current token it then fails, as expected).
  */
-contract VotingInvariantsTest is Test {
+contract VotingInvariantsTest is DaoTest {
     address private constant MINTER = address(0x4D696E746572); // stands for the timelock
-    uint256 private constant DAY = 1 days;
 
     VotingToken private token;
     ClimateGovernor private governor;
@@ -29,24 +26,16 @@ contract VotingInvariantsTest is Test {
     bool private selfDelegationOnly;
 
     function setUp() public {
-        address[] memory members = new address[](6);
-        uint256[] memory amounts = new uint256[](6);
+        // 500, 400, ... 100; the sixth starts with nothing
+        (address[] memory members, uint256[] memory amounts) = _members(1, 6, 500e18);
         for (uint256 i = 0; i < members.length; ++i) {
-            members[i] = vm.addr(i + 1);
-            amounts[i] = i < 5 ? (5 - i) * 100e18 : 0; // 500, 400, ... 100; the sixth starts with nothing
             vm.label(members[i], string.concat("member", string(abi.encodePacked(bytes1(uint8(49 + i))))));
         }
         token = new VotingToken("Climate DAO", "CDAO", members, amounts, MINTER, false);
         address[] memory none = new address[](0);
         Timelock timelock = new Timelock(2 * DAY, none, none, address(0));
-        governor = new ClimateGovernor(
-            IVotes(address(token)), TimelockController(payable(address(timelock))), uint48(DAY), uint32(7 * DAY), 0, 10,
-            uint48(2 * DAY), false
-        );
-        for (uint256 i = 0; i < members.length; ++i) {
-            vm.prank(members[i]);
-            token.delegate(members[i]);
-        }
+        governor = _governor(token, timelock, 7 * DAY, 2 * DAY);
+        _delegateToSelf(token, members);
 
         // Does this token allow only self-delegation? Probe once, then undo the probe.
         uint256 probe = vm.snapshotState();
@@ -61,18 +50,18 @@ contract VotingInvariantsTest is Test {
 
         vm.warp(block.timestamp + 1);
         handler = new VotingHandler(token, governor, members);
-        targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](9);
-        actions[0] = VotingHandler.mint.selector;
-        actions[1] = VotingHandler.burn.selector;
-        actions[2] = VotingHandler.delegate.selector;
-        actions[3] = VotingHandler.transfer.selector;
-        actions[4] = VotingHandler.transferFrom.selector;
-        actions[5] = VotingHandler.propose.selector;
-        actions[6] = VotingHandler.vote.selector;
-        actions[7] = VotingHandler.warp.selector;
-        actions[8] = VotingHandler.warp.selector; // time passes twice as often as other actions
-        targetSelector(address(handler), actions);
+        targetActions(
+            address(handler),
+            abi.encode(
+                [
+                    VotingHandler.mint.selector, VotingHandler.burn.selector, VotingHandler.delegate.selector,
+                    VotingHandler.transfer.selector, VotingHandler.transferFrom.selector,
+                    VotingHandler.propose.selector, VotingHandler.vote.selector,
+                    // time passes twice as often as other actions
+                    VotingHandler.warp.selector, VotingHandler.warp.selector
+                ]
+            )
+        );
     }
 
     /// @notice The accounting of votes, checked after every action (one campaign: the checks below in turn).

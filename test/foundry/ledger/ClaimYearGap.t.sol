@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {ICarbonLedger} from "../../../contracts/ledger/ICarbonLedger.sol";
 import {CarbonLedger} from "../../../contracts/ledger/CarbonLedger.sol";
+import {Calendar} from "../utils/Calendar.sol";
 import {Test} from "../utils/Test.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -20,7 +21,7 @@ contract ClaimYearGapTest is Test {
     function setUp() public {
         ledger = new CarbonLedger(address(this), 0);
         ledger.grantRole(ledger.OFFSET_ISSUER_ROLE(), address(this));
-        vm.warp(_startOfYear(NOW_YEAR));
+        vm.warp(Calendar.startOfYear(NOW_YEAR));
     }
 
     /// @notice Within the gap it retires; one year beyond, either way, it is refused with the years and the gap.
@@ -56,7 +57,7 @@ contract ClaimYearGapTest is Test {
     /// that year: with gap 0, a token of year Y is claimable for a straddling period iff the midpoint is in Y.
     function testFuzz_claimYearGap_midpointDecides(uint256 yearSeed, uint256 before, uint256 after_) public {
         uint16 year = uint16(bound(yearSeed, 1971, NOW_YEAR - 2));
-        uint40 newYear = _startOfYear(year);
+        uint40 newYear = Calendar.startOfYear(year);
         uint40 fromDate = newYear - uint40(bound(before, 1, 180 days));
         uint40 thruDate = newYear + uint40(bound(after_, 0, 180 days));
         uint256 id = _issue(year);
@@ -87,23 +88,19 @@ contract ClaimYearGapTest is Test {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     function _issue(uint16 year) private returns (uint256) {
+        (uint40 fromDate, uint40 thruDate) = Calendar.wholeYear(year);
         return ledger.issue(
             ICarbonLedger.IssueRequest(
-                2, holder, 10, _startOfYear(year), _startOfYear(year + 1) - 1, keccak256(abi.encode(year)), new bytes32[](0), ""
+                2, holder, 10, fromDate, thruDate, keccak256(abi.encode(year)), new bytes32[](0), ""
             )
         );
     }
 
     /// @dev Retires 1 claimed for `year`: the whole year, or its last day (a period wholly inside it).
     function _retire(uint256 id, uint16 year, bool slice) private {
-        uint40 thruDate = _startOfYear(year + 1) - 1;
-        uint40 fromDate = slice ? thruDate - 1 days + 1 : _startOfYear(year);
+        uint40 thruDate = Calendar.startOfYear(year + 1) - 1;
+        uint40 fromDate = slice ? thruDate - 1 days + 1 : Calendar.startOfYear(year);
         vm.prank(holder);
         ledger.retire(holder, id, 1, ICarbonLedger.Retirement(holder, bytes32(0), fromDate, thruDate, ""));
-    }
-
-    function _startOfYear(uint16 year) private pure returns (uint40) {
-        uint256 n = uint256(year) - 1;
-        return uint40((365 * n + n / 4 - n / 100 + n / 400 - 719_162) * 1 days);
     }
 }

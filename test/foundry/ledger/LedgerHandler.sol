@@ -3,6 +3,8 @@ pragma solidity 0.8.28;
 
 import {ICarbonLedger} from "../../../contracts/ledger/ICarbonLedger.sol";
 import {CarbonLedger} from "../../../contracts/ledger/CarbonLedger.sol";
+import {Calendar} from "../utils/Calendar.sol";
+import {Handler} from "../utils/Handler.sol";
 import {vm} from "../utils/Vm.sol";
 
 /**
@@ -22,9 +24,9 @@ import {vm} from "../utils/Vm.sol";
  * Ghosts are updated from successful calls only. Violation counters record what the ledger must never allow (an
  * emissions issuance with fewer auditor keys than the threshold, an issuance or retirement refused or accepted
  * against the rules); the invariants require them to stay 0.
- * @dev Every action starts at the handler's clock (`vm.warp(now_)`), which therefore persists across calls.
+ * @dev Every action starts at the handler's clock (see {Handler}).
  */
-contract LedgerHandler {
+contract LedgerHandler is Handler {
     uint8 internal constant REC = 1;
     uint8 internal constant OFFSET = 2;
     uint8 internal constant EMISSIONS = 3;
@@ -83,8 +85,6 @@ contract LedgerHandler {
     address[] private _auditors; // EOA auditors, then the wallet
     address[] private _holders; // _holders[0], _holders[1] are the emitters
 
-    uint256 public now_;
-
     // ---- ghosts ---------------------------------------------------------------------------------------------------
 
     uint256[] public ids;
@@ -134,10 +134,7 @@ contract LedgerHandler {
     uint256 public emissionsMoved; // a transfer of emissions succeeded
     uint256 public ghostErrors; // the ledger returned an unexpected id, or let more go than the ghosts hold
 
-    // Coverage counters.
-    mapping(bytes32 action => uint256) public calls;
-    mapping(bytes32 outcome => uint256) public outcomes;
-    uint256 public totalCalls;
+    // What the cheap form of the invariant checks first.
     uint256 public lastId;
     AccountYear public lastAccountYear;
 
@@ -167,7 +164,6 @@ contract LedgerHandler {
         _outsiderKey = outsiderKey;
         _holders = holders_;
         operator = operator_;
-        now_ = block.timestamp;
     }
 
     // ---- views for the invariants -------------------------------------------------------------------------------
@@ -373,7 +369,7 @@ contract LedgerHandler {
         s.evidence = keccak256(abi.encode("reaggregated", seed)); // fresh: nothing else stands in the way
         bool wasWholeYear = old.thruDate - old.fromDate > 40 days;
         uint16 year = _yearOfPeriod(old.fromDate, old.thruDate);
-        (s.fromDate, s.thruDate) = wasWholeYear ? _slice(year, _pick(seed, "month", 12)) : _wholeYear(year);
+        (s.fromDate, s.thruDate) = wasWholeYear ? _slice(year, _pick(seed, "month", 12)) : Calendar.wholeYear(year);
         bytes32[] memory records = new bytes32[](2);
         records[0] = old.records[0];
         records[1] = _recordKey(_pick(seed, "extra", RECORD_POOL));
@@ -420,8 +416,9 @@ contract LedgerHandler {
         uint256 id = _retirables[_pick(seed, "id", _retirables.length)];
         address holder = _holders[_pick(seed, "holder", _holders.length)];
         uint16 claimYear = FIRST_CLAIM_YEAR + uint16(_pick(seed, "claimYear", CLAIM_YEARS));
-        (uint40 fromDate, uint40 thruDate) =
-            _pick(seed, "claimKind", 2) == 0 ? _wholeYear(claimYear) : _slice(claimYear, _pick(seed, "month", 12));
+        (uint40 fromDate, uint40 thruDate) = _pick(seed, "claimKind", 2) == 0
+            ? Calendar.wholeYear(claimYear)
+            : _slice(claimYear, _pick(seed, "month", 12));
         uint256 balance = ledger.balanceOf(holder, id);
         amount = balance == 0 ? 1 : 1 + amount % balance;
         address beneficiary = _holders[_pick(seed, "beneficiary", _holders.length)];
@@ -464,7 +461,8 @@ contract LedgerHandler {
         uint256 balance = ledger.balanceOf(holder, id);
         if (balance == 0) return;
         Bucket memory b = Bucket(id, holder, _holders[_pick(seed, "emitter", 2)], ghostYear[id]);
-        (uint40 fromDate, uint40 thruDate) = _wholeYear(b.year); // the token's own (ended) year: always claimable
+        // The token's own (ended) year: always claimable.
+        (uint40 fromDate, uint40 thruDate) = Calendar.wholeYear(b.year);
         if (!_retire(seed, b, balance, fromDate, thruDate)) return;
         _revoke(id, holder, balance); // must be refused: nothing is available any more
         _void(b, balance);
@@ -487,8 +485,7 @@ contract LedgerHandler {
     /// @notice Time passes (up to 30 days), so claimed periods in the future end within a run.
     function warp(uint256 seconds_) external {
         _start("warp");
-        now_ += 1 + seconds_ % 30 days;
-        vm.warp(now_);
+        _advance(seconds_, 30 days);
     }
 
     // ---- internals: issuance --------------------------------------------------------------------------------------
@@ -766,16 +763,6 @@ contract LedgerHandler {
 
     // ---- internals: helpers ---------------------------------------------------------------------------------------
 
-    function _start(bytes32 action) private {
-        ++calls[action];
-        ++totalCalls;
-        vm.warp(now_);
-    }
-
-    function _outcome(bytes32 outcome) private {
-        ++outcomes[outcome];
-    }
-
     /// @dev `a - b`, or 0 with a ghost error when the ledger let more go than the ghosts hold (a handler revert
     /// would undo the ledger's call too and hide it).
     function _sub(uint256 a, uint256 b) private returns (uint256) {
@@ -805,7 +792,7 @@ contract LedgerHandler {
         s.amount = 1 + amount % MAX_AMOUNT;
         uint16 year = FIRST_TOKEN_YEAR + uint16(_pick(seed, "year", TOKEN_YEARS));
         (s.fromDate, s.thruDate) =
-            _pick(seed, "periodKind", 2) == 0 ? _wholeYear(year) : _slice(year, _pick(seed, "month", 12));
+            _pick(seed, "periodKind", 2) == 0 ? Calendar.wholeYear(year) : _slice(year, _pick(seed, "month", 12));
         s.evidence = keccak256(abi.encode("evidence", _pick(seed, "evidence", EVIDENCE_POOL)));
         uint256 count = tokenType == EMISSIONS ? 1 + _pick(seed, "recordCount", 2) : _pick(seed, "recordCount", 3);
         s.records = _records(seed, count);
@@ -882,21 +869,11 @@ contract LedgerHandler {
         for (uint256 i = 0; i < args.length; ++i) args[i] = reason[i + 4];
     }
 
-    // ---- calendar (an independent reference: 365 days a year plus the 4/100/400 leap days) --------------------
-
-    function startOfYear(uint16 year) public pure returns (uint40) {
-        uint256 n = uint256(year) - 1;
-        uint256 daysBefore = 365 * n + n / 4 - n / 100 + n / 400;
-        return uint40((daysBefore - 719_162) * 1 days); // 719,162 days from 0001-01-01 to 1970-01-01
-    }
-
-    function _wholeYear(uint16 year) private pure returns (uint40, uint40) {
-        return (startOfYear(year), startOfYear(year + 1) - 1);
-    }
+    // ---- calendar (on the independent reference of {Calendar}) ------------------------------------------------
 
     /// @dev The `m`-th 30-day slice of `year` (m < 12: it ends by day 360, inside the year).
     function _slice(uint16 year, uint256 m) private pure returns (uint40 fromDate, uint40 thruDate) {
-        fromDate = startOfYear(year) + uint40(m * 30 days);
+        fromDate = Calendar.startOfYear(year) + uint40(m * 30 days);
         thruDate = fromDate + 30 days - 1;
     }
 
@@ -904,7 +881,7 @@ contract LedgerHandler {
     function _yearOfPeriod(uint40 fromDate, uint40 thruDate) private pure returns (uint16 year) {
         uint40 midpoint = fromDate + (thruDate - fromDate) / 2;
         year = 1970 + uint16(midpoint / 31_556_952);
-        while (startOfYear(year) > midpoint) --year;
-        while (startOfYear(year + 1) <= midpoint) ++year;
+        while (Calendar.startOfYear(year) > midpoint) --year;
+        while (Calendar.startOfYear(year + 1) <= midpoint) ++year;
     }
 }

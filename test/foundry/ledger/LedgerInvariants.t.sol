@@ -76,33 +76,29 @@ contract LedgerInvariantsTest is Test {
             holders,
             operator
         );
-        targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](24);
-        actions[0] = LedgerHandler.issueCertificate.selector;
-        actions[1] = LedgerHandler.issueCertificate.selector;
-        actions[2] = LedgerHandler.issueCertificate.selector;
-        actions[3] = LedgerHandler.issueEmissions.selector;
-        actions[4] = LedgerHandler.issueAttested.selector;
-        actions[5] = LedgerHandler.issueAttested.selector;
-        actions[6] = LedgerHandler.loneAuditor.selector;
-        actions[7] = LedgerHandler.racerBatch.selector;
-        actions[8] = LedgerHandler.squat.selector;
-        actions[9] = LedgerHandler.doubleAggregate.selector;
-        actions[10] = LedgerHandler.transfer.selector;
-        actions[11] = LedgerHandler.transfer.selector;
-        actions[12] = LedgerHandler.retire.selector;
-        actions[13] = LedgerHandler.retire.selector;
-        actions[14] = LedgerHandler.retire.selector;
-        actions[15] = LedgerHandler.revoke.selector;
-        actions[16] = LedgerHandler.voidRetirement.selector;
-        actions[17] = LedgerHandler.voidRetirement.selector;
-        actions[18] = LedgerHandler.retireBeforeRevoke.selector;
-        actions[19] = LedgerHandler.setThreshold.selector;
-        actions[20] = LedgerHandler.setClaimYearGap.selector;
-        actions[21] = LedgerHandler.warp.selector;
-        actions[22] = LedgerHandler.retire.selector;
-        actions[23] = LedgerHandler.issueEmissions.selector;
-        targetSelector(address(handler), actions);
+        targetActions(
+            address(handler),
+            abi.encode(
+                [
+                    // issuance by every path, and its attacks
+                    LedgerHandler.issueCertificate.selector, LedgerHandler.issueCertificate.selector,
+                    LedgerHandler.issueCertificate.selector, LedgerHandler.issueEmissions.selector,
+                    LedgerHandler.issueAttested.selector, LedgerHandler.issueAttested.selector,
+                    LedgerHandler.loneAuditor.selector, LedgerHandler.racerBatch.selector,
+                    LedgerHandler.squat.selector, LedgerHandler.doubleAggregate.selector,
+                    // transfers, retirement, revocation, voiding
+                    LedgerHandler.transfer.selector, LedgerHandler.transfer.selector,
+                    LedgerHandler.retire.selector, LedgerHandler.retire.selector, LedgerHandler.retire.selector,
+                    LedgerHandler.revoke.selector, LedgerHandler.voidRetirement.selector,
+                    LedgerHandler.voidRetirement.selector, LedgerHandler.retireBeforeRevoke.selector,
+                    // administration and time
+                    LedgerHandler.setThreshold.selector, LedgerHandler.setClaimYearGap.selector,
+                    LedgerHandler.warp.selector,
+                    // one more retirement and emissions issuance
+                    LedgerHandler.retire.selector, LedgerHandler.issueEmissions.selector
+                ]
+            )
+        );
     }
 
     /// forge-config: default.invariant.runs = 40

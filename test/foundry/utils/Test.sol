@@ -65,6 +65,19 @@ abstract contract Test {
         _targetedSelectors.push(FuzzSelector(target, selectors));
     }
 
+    /// @notice Targets `handler` with only the actions in `selectors`, in order: the ABI encoding of a literal array
+    /// of selectors, `abi.encode([H.a.selector, H.b.selector, ...])` (one word each); an action listed n times is
+    /// picked n times as often.
+    function targetActions(address handler, bytes memory selectors) internal {
+        require(selectors.length % 32 == 0, "targetActions: not an encoded array of selectors");
+        bytes4[] memory actions = new bytes4[](selectors.length / 32);
+        for (uint256 i = 0; i < actions.length; ++i) {
+            for (uint256 j = 0; j < 4; ++j) actions[i] |= bytes4(selectors[32 * i + j]) >> (8 * j);
+        }
+        targetContract(handler);
+        targetSelector(handler, actions);
+    }
+
     // ---- fuzz helpers --------------------------------------------------------------------------------------------
 
     /// @notice Maps any `x` into [min, max] (min <= max), keeping small values and the bounds reachable.
