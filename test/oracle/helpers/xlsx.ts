@@ -30,6 +30,15 @@ function sheetXml(rows: readonly (readonly string[])[]): string {
     .join("")}</sheetData></worksheet>`;
 }
 
+/** The fields a local header (at 4) and a central directory entry (at 6) share: version needed, CRC, sizes, name length. */
+function entryFields(buf: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  buf.writeUInt16LE(20, at);
+  buf.writeUInt32LE(crc, at + 10);
+  buf.writeUInt32LE(size, at + 14);
+  buf.writeUInt32LE(size, at + 18);
+  buf.writeUInt16LE(nameLength, at + 22);
+}
+
 /** A zip archive of stored (uncompressed) entries. */
 function zip(entries: [string, string][]): Buffer {
   const locals: Buffer[] = [];
@@ -41,19 +50,11 @@ function zip(entries: [string, string][]): Buffer {
     const crc = zlib.crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
+    entryFields(local, 4, crc, data.length, nameBuf.length);
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(data.length, 20);
-    dir.writeUInt32LE(data.length, 24);
-    dir.writeUInt16LE(nameBuf.length, 28);
+    dir.writeUInt16LE(20, 4); // version made by
+    entryFields(dir, 6, crc, data.length, nameBuf.length);
     dir.writeUInt32LE(offset, 42);
     locals.push(local, nameBuf, data);
     central.push(dir, nameBuf);
