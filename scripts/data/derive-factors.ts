@@ -23,6 +23,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Sheet } from "./xlsx";
 import { readXlsx } from "./xlsx";
+import { parse } from "csv-parse/sync";
 
 export const DEFAULT_SOURCE_DIR = path.join(__dirname, "..", "..", "..", "shared", "data", "emission-factors");
 export const FACTORS_DIR = path.join(__dirname, "..", "..", "data", "emission-factors");
@@ -65,27 +66,9 @@ export function multiplyDecimals(a: string, b: string): string {
   return canonicalDecimal(scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`) as string;
 }
 
-/** Splits one CSV line (RFC 4180 quoting). */
-export function csvCells(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
+/** The rows of a CSV text (RFC 4180 quoting, a leading BOM and empty lines ignored), as cells. */
+export function csvRows(csv: string): string[][] {
+  return parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
 }
 
 /**
@@ -93,16 +76,14 @@ export function csvCells(line: string): string[] {
  * `Date:year,Member State:text,index:number,...`. Rows without a value ("", "None") and aggregates are skipped.
  */
 export function eeaRows(csv: string, file: string): FactorRow[] {
-  const lines = csv.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "");
-  const header = csvCells(lines[0] ?? "");
+  const [header = [], ...lines] = csvRows(csv);
   const yearCol = header.findIndex((h) => /^date:/i.test(h) || /^year$/i.test(h));
   const countryCol = header.findIndex((h) => /^(ugeo|member state):text$/i.test(h));
   const valueCol = header.findIndex((h) => /^index:number$/i.test(h));
   if (yearCol < 0 || countryCol < 0 || valueCol < 0) throw new Error(`${file}: not an EEA CO2 intensity CSV (header ${header.join(",")})`);
   const edition = file.replace(/\.csv$/i, "");
   const rows: FactorRow[] = [];
-  for (const line of lines.slice(1)) {
-    const cells = csvCells(line);
+  for (const cells of lines) {
     const country = (cells[countryCol] ?? "").trim();
     const code = EEA_COUNTRIES[country];
     const value = canonicalDecimal(cells[valueCol] ?? "");
@@ -187,7 +168,7 @@ export function egridRows(sheets: readonly Sheet[], file: string): FactorRow[] {
 
 /** One sheet exported as CSV (`egrid2022_ST22.csv` is sheet ST22): its rows of cells. */
 export function csvSheet(csv: string, name: string): Sheet {
-  return { name, rows: csv.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "").map(csvCells) };
+  return { name, rows: csvRows(csv) };
 }
 
 /** Utility number -> state rows from EIA-861 Utility_Data sheets (header row with "Utility Number" and "State"). */

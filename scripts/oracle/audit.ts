@@ -16,6 +16,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { parse } from "csv-parse/sync";
 import type { ValidRecord } from "./records";
 import { ROOT } from "../lib/paths";
 
@@ -99,29 +100,7 @@ export function parsePolicy(mode: string | undefined, tolerance: string | undefi
 
 // ---- the tables ----
 function readCsv(file: string): Record<string, string>[] {
-  const lines = fs.readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
-  const cells = (line: string) => {
-    const out: string[] = [];
-    let cur = "";
-    let q = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i] as string;
-      if (q) {
-        if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-        else if (c === '"') q = false;
-        else cur += c;
-      } else if (c === '"') q = true;
-      else if (c === ",") out.push(cur), (cur = "");
-      else cur += c;
-    }
-    out.push(cur);
-    return out;
-  };
-  const header = cells(lines[0] ?? "");
-  return lines.slice(1).map((l) => {
-    const c = cells(l);
-    return Object.fromEntries(header.map((h, i) => [h, c[i] ?? ""]));
-  });
+  return parse(fs.readFileSync(file, "utf8"), { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
 }
 
 const KINDS: RegionKind[] = ["country", "us_state", "egrid_subregion"];
