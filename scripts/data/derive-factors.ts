@@ -97,8 +97,8 @@ export function eeaRows(csv: string, file: string): FactorRow[] {
   return rows;
 }
 
-/** The lb -> g factor (exact, by definition of the avoirdupois pound). */
-export const GRAMS_PER_POUND = "453.59237";
+/** lb/MWh -> g/kWh: 453.59237 g per avoirdupois pound (exact, by definition) / 1000 kWh per MWh. */
+export const G_PER_KWH_PER_LB_PER_MWH = "0.45359237";
 
 /** The eGRID aggregation levels the audit uses: sheet, region kind, the region's field and the fields' prefix. */
 const EGRID_LEVELS = [
@@ -157,7 +157,7 @@ export function egridRows(sheets: readonly Sheet[], file: string): FactorRow[] {
         throw new Error(`${file} ${sheet.name} ${region}: ${rateField} ${rate} lb/MWh does not agree with ${co2eField} ${r[iCo2e] ?? ""} t x 2000 / ${generationField} ${r[iGeneration] ?? ""} MWh (within 0.001)`);
       }
       rows.push({
-        region_kind: level.kind, region, year, g_co2e_per_kwh: multiplyDecimals(rate, "0.45359237"), source: "EPA eGRID",
+        region_kind: level.kind, region, year, g_co2e_per_kwh: multiplyDecimals(rate, G_PER_KWH_PER_LB_PER_MWH), source: "EPA eGRID",
         edition: `eGRID${edition ?? year}`, table: `${sheet.name}:${rateField}`,
         original_value: rate, original_unit: "lb/MWh",
       });
@@ -214,8 +214,10 @@ export function deriveFactors(dirs: string | readonly string[]): { factors: stri
   for (const f of EEA_FILES.filter((f) => files.includes(f))) {
     for (const row of eeaRows(fs.readFileSync(at(f), "utf8"), f)) byKey.set(`${row.region_kind}|${row.region}|${row.year}`, row);
   }
-  for (const f of files.filter((f) => /^egrid\d{4}_data.*\.xlsx$/i.test(f) || /^egrid\d{4}_(ST|SRL)\d{2}\.csv$/i.test(f))) {
-    const sheets = f.endsWith(".csv") ? [csvSheet(fs.readFileSync(at(f), "utf8"), (/_((?:ST|SRL)\d{2})\.csv$/i.exec(f) as RegExpExecArray)[1] as string)] : readXlsx(at(f));
+  for (const f of files) {
+    // The EPA workbook, or one of its sheets exported as CSV and named after the sheet
+    const sheetCsv = /^egrid\d{4}_((?:ST|SRL)\d{2})\.csv$/i.exec(f)?.[1];
+    const sheets = sheetCsv !== undefined ? [csvSheet(fs.readFileSync(at(f), "utf8"), sheetCsv)] : /^egrid\d{4}_data.*\.xlsx$/i.test(f) ? readXlsx(at(f)) : [];
     for (const row of egridRows(sheets, f)) {
       // The same eGRID figure from two files (the EPA workbook and a CSV export of its sheet) must agree.
       const key = `${row.region_kind}|${row.region}|${row.year}`;
@@ -256,14 +258,11 @@ export function main(argv: string[]): number {
   const outAt = args.indexOf("--out");
   const out = outAt >= 0 ? (args[outAt + 1] as string) : FACTORS_DIR;
   const positional = args.filter((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
-  const sources = positional.length > 0 ? positional : DEFAULT_SOURCE_DIRS.filter((d) => fs.existsSync(d));
+  // Every folder must be there: deriving without the shared one would silently drop the EEA and EIA rows.
+  const sources = positional.length > 0 ? positional : DEFAULT_SOURCE_DIRS;
   const missing = sources.filter((d) => !fs.existsSync(d));
   if (missing.length > 0) {
     process.stderr.write(`factors:derive: source folder ${missing.join(", ")} not found (pass the folders of the published files)\n`);
-    return 2;
-  }
-  if (positional.length === 0 && !fs.existsSync(DEFAULT_SOURCE_DIR)) {
-    process.stderr.write(`factors:derive: ${DEFAULT_SOURCE_DIR} not found: deriving from ${PUBLISHED_DIR} alone would drop the EEA and EIA rows; pass the folders\n`);
     return 2;
   }
   const derived = deriveFactors(sources);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import {
-  DEFAULT_SOURCE_DIR, DEFAULT_SOURCE_DIRS, FACTORS_DIR, FACTORS_FILE, PUBLISHED_DIR, UTILITIES_FILE, canonicalDecimal, csvSheet, deriveFactors, eeaRows,
+  DEFAULT_SOURCE_DIR, DEFAULT_SOURCE_DIRS, FACTORS_DIR, FACTORS_FILE, G_PER_KWH_PER_LB_PER_MWH, PUBLISHED_DIR, UTILITIES_FILE, canonicalDecimal, csvSheet, deriveFactors, eeaRows,
   egridRows, eiaRows, multiplyDecimals, rateAgrees,
 } from "../../scripts/data/derive-factors";
 import { writeXlsx } from "./helpers/xlsx";
@@ -37,7 +37,7 @@ describe("emission factors: derivation", function () {
       region_kind: "us_state", region: "ZZ", year: "2022", g_co2e_per_kwh: "453.819166185", source: "EPA eGRID", edition: "eGRID2022",
       table: "ST22:STC2ERTA", original_value: "1000.5", original_unit: "lb/MWh",
     });
-    expect(multiplyDecimals("1000", "0.45359237")).to.equal("453.59237");
+    expect(multiplyDecimals("1000", G_PER_KWH_PER_LB_PER_MWH)).to.equal("453.59237"); // grams per pound
   });
 
   it("derives egrid_subregion rows from the subregion sheet SRL<yy> (SRC2ERTA), read from a CSV export of the sheet", function () {
@@ -61,7 +61,11 @@ describe("emission factors: derivation", function () {
     const rows = derived.factors.trim().split("\n").slice(1).map((l) => l.split(","));
     expect(derived.counts).to.include({ us_state: 52, egrid_subregion: 27 });
     // the rows the sample's utilities use, as published (eGRID2022 ST22)
-    const rate = (kind: string, region: string) => rows.find((r) => r[0] === kind && r[1] === region)?.slice(2, 4).concat(rows.find((r) => r[0] === kind && r[1] === region)?.[7] ?? "");
+    // [year, g/kWh, lb/MWh as published]
+    const rate = (kind: string, region: string) => {
+      const r = rows.find((c) => c[0] === kind && c[1] === region) ?? [];
+      return [r[2], r[3], r[7]];
+    };
     expect(rate("us_state", "PA")).to.deep.equal(["2022", "323.96882483273", "714.229"]);
     expect(rate("us_state", "CA")).to.deep.equal(["2022", "207.51170538945", "457.485"]);
     expect(rate("us_state", "TX")).to.deep.equal(["2022", "372.82843415202", "821.946"]);
@@ -83,6 +87,7 @@ describe("emission factors: derivation", function () {
     expect(agreed.factors).to.contain("us_state,ZZ,2022,453.819166185,EPA eGRID,eGRID2022,ST22:STC2ERTA,1000.5,lb/MWh");
     workbook("1000.4996"); // agrees with its own totals, not with the copy
     expect(() => deriveFactors([shared, published])).to.throw("egrid2022_data.xlsx ST22:STC2ERTA ZZ 2022: 1000.4996 lb/MWh, but another file gives 1000.5");
+    for (const dir of [shared, published]) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("maps EIA-861 utility numbers to states from Utility_Data sheets", function () {
